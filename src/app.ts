@@ -1,0 +1,79 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { sql } from 'kysely';
+import type { Ctx } from './context.ts';
+import { registerBodyParsers, BODY_LIMIT_BYTES } from './http/body.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { localeFromHeader, type Locale } from './shared/i18n.ts';
+import { renderWebError } from './web/render.ts';
+import { registerPages } from './web/pages.routes.ts';
+import { FEATURES } from './features.ts';
+
+export interface AppOptions {
+  logger?: boolean | object;
+  https?: { key: Buffer; cert: Buffer };
+}
+
+/** The Fastify app of one environment. Sandbox and production each get their own. */
+export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger === undefined ? false : (opts.logger as never),
+    ...(opts.https ? { https: opts.https } : {}),
+    trustProxy: ctx.config.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.decorateRequest('ctx', { getter: () => ctx });
+  app.decorateRequest('locale', 'es' as Locale);
+  app.addHook('onRequest', async (request, reply) => {
+    const cookieLang = request.cookies?.lang;
+    request.locale = cookieLang === 'en' || cookieLang === 'es' ? cookieLang : localeFromHeader(request.headers['accept-language']);
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie, { secret: ctx.secrets.cookieSecret });
+  await app.register(csrf, {
+    cookieKey: '_csrf_secret',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: ctx.config.publicUrl.startsWith('https:') },
+  });
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        // Checkout forms redirect to the merchant's site; form-action would block that.
+        formAction: null,
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: ctx.config.publicUrl.startsWith('https:'),
+  });
+  await app.register(rateLimit, { global: false });
+  await registerBodyParsers(app);
+  registerErrorHandling(app, renderWebError);
+
+  app.get('/health', async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(ctx.store.db);
+      return { status: 'ok', env: ctx.env, store: ctx.store.dialect };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', env: ctx.env, store: ctx.store.dialect });
+    }
+  });
+
+  await registerPages(app, ctx);
+  for (const feature of FEATURES) await feature(app, ctx);
+  return app;
+}

@@ -1,0 +1,131 @@
+import { parseEnvList, ConfigError, ENV_NAMES } from '../config/config.ts';
+import { serve } from '../server.ts';
+import { verifyLedger } from '../ledger/verify.ts';
+import { createMerchant, createPayer } from '../sandbox/demo.ts';
+import { issueCodes } from '../onboarding/codes.service.ts';
+import { parseMoney } from '../shared/money.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { translateTree } from '../http/errors.ts';
+import { envArg, output, parse, UsageError, withEnv } from './args.ts';
+
+export type Command = { usage: string; run: (argv: string[]) => Promise<number> };
+
+export const COMMANDS: Record<string, Command> = {
+  serve: {
+    usage: 'serve [--env sandbox|production|both] [--port N] [--host H] [--public-url URL] [--data-dir DIR] [--tls-cert F --tls-key F] [--trust-proxy]',
+    async run(argv) {
+      const { values } = parse(argv, {
+        env: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'public-url': { type: 'string' },
+        'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'trust-proxy': { type: 'boolean' },
+      });
+      try {
+        const envs = parseEnvList(values.env as string | undefined);
+        if (envs.length > 1 && (values.port || values['public-url'])) {
+          throw new UsageError('--port and --public-url need --env sandbox or --env production; for both, use MPANDCO_SANDBOX_PORT / MPANDCO_PRODUCTION_PORT');
+        }
+        await serve(envs, {
+          port: values.port as string | undefined, host: values.host as string | undefined,
+          publicUrl: values['public-url'] as string | undefined, dataDir: values['data-dir'] as string | undefined,
+          tlsCert: values['tls-cert'] as string | undefined, tlsKey: values['tls-key'] as string | undefined,
+          trustProxy: values['trust-proxy'] as boolean | undefined,
+        });
+      } catch (e) {
+        if (e instanceof ConfigError) throw new UsageError(e.message);
+        throw e;
+      }
+      return -1; // keep running
+    },
+  },
+
+  migrate: {
+    usage: 'migrate [--env sandbox|production|both] [--data-dir DIR]',
+    async run(argv) {
+      const { values } = parse(argv, { env: { type: 'string' } });
+      let envs;
+      try {
+        envs = parseEnvList(values.env as string | undefined);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      for (const env of envs) {
+        await withEnv(env, values['data-dir'] as string | undefined, async () => undefined);
+        output(values.json as boolean, { env, migrated: true }, `${env}: schema is up to date`);
+      }
+      return 0;
+    },
+  },
+
+  ledger: {
+    usage: 'ledger verify [--env sandbox|production|both] [--json]',
+    async run(argv) {
+      const { values, positionals } = parse(argv, { env: { type: 'string' } });
+      if (positionals[0] !== 'verify') throw new UsageError('unknown ledger command; try: ledger verify');
+      const envs = values.env ? [envArg(values.env, 'sandbox')] : [...ENV_NAMES];
+      let failed = false;
+      const reports = [];
+      for (const env of envs) {
+        const report = await withEnv(env, values['data-dir'] as string | undefined, (ctx) => verifyLedger(ctx.store.db));
+        reports.push({ env, ...report });
+        failed ||= !report.ok;
+        if (!values.json) {
+          process.stdout.write(`${env}: ${report.ok ? 'OK' : 'VIOLATIONS'} — ${report.entries} entries, ${report.postings} postings, ${report.accounts} accounts, wallets hold ${(report.walletTotalMinor / 100).toFixed(2)} VES\n`);
+          for (const v of report.violations) process.stdout.write(`  ${v.invariant}: ${v.detail}\n`);
+        }
+      }
+      if (values.json) output(true, reports);
+      return failed ? 1 : 0;
+    },
+  },
+
+  sandbox: {
+    usage: 'sandbox merchant [--json] | sandbox payer [--balance AMOUNT] [--json]',
+    async run(argv) {
+      const { values, positionals } = parse(argv, { balance: { type: 'string' } });
+      const what = positionals[0];
+      const dataDir = values['data-dir'] as string | undefined;
+      if (what === 'merchant') {
+        if (values.balance !== undefined) throw new UsageError('--balance is for sandbox payer');
+        const creds = await withEnv('sandbox', dataDir, (ctx) => createMerchant(ctx));
+        output(values.json as boolean, { ...creds });
+        return 0;
+      }
+      if (what === 'payer') {
+        const parsed = parseMoney(values.balance ?? '1000');
+        if (!parsed.ok || parsed.minor < 0) throw new UsageError(`--balance must be an amount like 100 or 100.50 (at most 2 decimals), got "${values.balance}"`);
+        const creds = await withEnv('sandbox', dataDir, (ctx) => createPayer(ctx, parsed.minor));
+        output(values.json as boolean, { ...creds });
+        return 0;
+      }
+      throw new UsageError('try: sandbox merchant, or sandbox payer --balance 500');
+    },
+  },
+
+  codes: {
+    usage: 'codes --env production|sandbox --type regular|commercial [--count N] [--json]',
+    async run(argv) {
+      const { values } = parse(argv, { env: { type: 'string' }, type: { type: 'string' }, count: { type: 'string' } });
+      const env = envArg(values.env, 'production');
+      const type = values.type;
+      if (type !== 'regular' && type !== 'commercial') throw new UsageError('--type must be regular or commercial');
+      const countText = (values.count as string | undefined) ?? '1';
+      if (!/^\d+$/.test(countText) || Number(countText) < 1 || Number(countText) > 1000) throw new UsageError('--count must be a whole number from 1 to 1000');
+      const codes = await withEnv(env, values['data-dir'] as string | undefined, (ctx) =>
+        ctx.store.tx((tx) => issueCodes(tx, type, Number(countText), 'cli', ctx.clock.now())));
+      output(values.json as boolean, { env, type, codes }, codes.join('\n'));
+      return 0;
+    },
+  },
+};
+
+/** Turns a validation error from a service into readable lines for the terminal. */
+export function describeValidation(e: ValidationError): string {
+  const tree = translateTree(e.tree, 'es');
+  const out: string[] = [];
+  const walk = (n: typeof tree, path: string) => {
+    n.errors?.forEach((m) => out.push(path ? `${path}: ${m}` : m));
+    if (Array.isArray(n.children)) n.children.forEach((c, i) => walk(c, `${path}[${i}]`));
+    else if (n.children) for (const [k, c] of Object.entries(n.children)) walk(c, path ? `${path}.${k}` : k);
+  };
+  walk(tree, '');
+  return out.join('\n');
+}

@@ -1,0 +1,23 @@
+import type { Logger } from 'pino';
+import type { EnvConfig, EnvName } from './config/config.ts';
+import type { Store } from './db/store.ts';
+import type { Clock } from './shared/clock.ts';
+
+/** Everything one environment's services need. Sandbox and production each have their own. */
+export interface Ctx {
+  readonly env: EnvName;
+  readonly config: EnvConfig;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly secrets: EnvSecrets;
+}
+
+export interface EnvSecrets {
+  /** Secret path segment and token of the sandbox helpers (codes link, auto-approval). */
+  sandboxPath: string;
+  sandboxToken: string;
+  cookieSecret: string;
+}
+
+export const isSandbox = (ctx: Ctx): boolean => ctx.env === 'sandbox';

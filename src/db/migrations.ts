@@ -1,0 +1,300 @@
+import { sql, type Kysely, type Migration, type MigrationProvider, type CreateTableBuilder } from 'kysely';
+
+// One list of migrations for both dialects. Only column types differ, chosen here.
+type Dialect = 'sqlite' | 'postgres';
+type AnyDb = Kysely<any>;
+
+function types(d: Dialect) {
+  return {
+    serial: d === 'postgres' ? ('bigserial' as const) : ('integer' as const),
+    blob: d === 'postgres' ? ('bytea' as const) : ('blob' as const),
+  };
+}
+
+function serialId(d: Dialect) {
+  return (tb: CreateTableBuilder<string, never>) =>
+    d === 'postgres'
+      ? tb.addColumn('id', 'bigserial', (c) => c.primaryKey())
+      : tb.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+}
+
+function initial(d: Dialect): Migration {
+  const ty = types(d);
+  return {
+    async up(db: AnyDb) {
+      await db.schema.createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull()).execute();
+
+      await db.schema.createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('username', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('full_name', 'text', (c) => c.notNull())
+        .addColumn('business_name', 'text')
+        .addColumn('document', 'text', (c) => c.unique())
+        .addColumn('phone', 'text', (c) => c.unique())
+        .addColumn('email', 'text')
+        .addColumn('pin_hash', 'text')
+        .addColumn('pin_failed_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('pin_locked_until', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('login_failed_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('login_locked_until', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
+        .addColumn('affiliation_code', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull()).execute();
+
+      await db.schema.createTable('digital_accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.references('users.id'))
+        .addColumn('handle', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('balance_minor', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('allow_negative', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addCheckConstraint('balance_must_not_go_negative', sql`allow_negative = 1 or balance_minor >= 0`).execute();
+      await db.schema.createIndex('digital_accounts_user').on('digital_accounts').column('user_id').execute();
+
+      await db.schema.createTable('ledger_entries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('ref', 'text', (c) => c.notNull().unique())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        // One reversal per entry at most: execute_at_most_once for corrections.
+        .addColumn('reverses_entry_id', 'text', (c) => c.unique().references('ledger_entries.id'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull()).execute();
+
+      await serialId(d)(db.schema.createTable('postings') as CreateTableBuilder<string, never>)
+        .addColumn('entry_id', 'text', (c) => c.notNull().references('ledger_entries.id'))
+        .addColumn('account_id', 'text', (c) => c.notNull().references('digital_accounts.id'))
+        .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull()).execute();
+      await db.schema.createIndex('postings_entry').on('postings').column('entry_id').execute();
+      await db.schema.createIndex('postings_account').on('postings').columns(['account_id', 'id']).execute();
+
+      await db.schema.createTable('ref_counters')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'bigint', (c) => c.notNull()).execute();
+
+      await db.schema.createTable('affiliation_codes')
+        .addColumn('code', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('issued_by', 'text')
+        .addColumn('used_by', 'text')
+        .addColumn('used_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull()).execute();
+
+      await db.schema.createTable('sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull()).execute();
+
+      await db.schema.createTable('apps')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('client_id', 'text', (c) => c.notNull().unique())
+        .addColumn('secret_hash', 'text', (c) => c.notNull())
+        .addColumn('secret_version', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('owner_user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('home_url', 'text', (c) => c.notNull())
+        .addColumn('redirect_uris', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('receiving_account_id', 'text', (c) => c.notNull().references('digital_accounts.id'))
+        .addColumn('logo_png', ty.blob)
+        .addColumn('ready', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('button_enabled', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('billing_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
+        .addColumn('status_reason', 'text')
+        .addColumn('callback_secret', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull()).execute();
+      await db.schema.createIndex('apps_owner').on('apps').column('owner_user_id').execute();
+
+      await db.schema.createTable('app_distribution_accounts')
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
+        .addColumn('account_id', 'text', (c) => c.notNull().references('digital_accounts.id'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('requested_at', 'bigint', (c) => c.notNull())
+        .addColumn('decided_at', 'bigint')
+        .addColumn('decided_by', 'text')
+        .addPrimaryKeyConstraint('app_distribution_accounts_pk', ['app_id', 'account_id']).execute();
+
+      await db.schema.createTable('oauth_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('family_id', 'text', (c) => c.notNull())
+        .addColumn('secret_version', 'integer', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('used_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull()).execute();
+      await db.schema.createIndex('oauth_tokens_family').on('oauth_tokens').column('family_id').execute();
+      await db.schema.createIndex('oauth_tokens_app').on('oauth_tokens').column('app_id').execute();
+
+      await db.schema.createTable('oauth_codes')
+        .addColumn('code_hash', 'text', (c) => c.primaryKey())
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('redirect_uri', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('code_challenge', 'text', (c) => c.notNull())
+        .addColumn('code_challenge_method', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull()).execute();
+
+      await db.schema.createTable('payment_intents')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
+        .addColumn('owner_user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('intent', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('payer_user_id', 'text', (c) => c.references('users.id'))
+        .addColumn('recipient_user_id', 'text', (c) => c.references('users.id'))
+        .addColumn('return_url', 'text', (c) => c.notNull())
+        .addColumn('cancel_url', 'text', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('total_minor', 'bigint', (c) => c.notNull())
+        .addColumn('items_minor', 'bigint', (c) => c.notNull())
+        .addColumn('shipping_minor', 'bigint', (c) => c.notNull())
+        .addColumn('tax_minor', 'bigint', (c) => c.notNull())
+        .addColumn('transactions_json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('approved_at', 'bigint')
+        .addColumn('executed_at', 'bigint')
+        .addColumn('annulled_at', 'bigint')
+        .addColumn('canceled_at', 'bigint')
+        .addColumn('expires_at', 'bigint').execute();
+      await db.schema.createIndex('payment_intents_owner').on('payment_intents').columns(['owner_user_id', 'created_at']).execute();
+      await db.schema.createIndex('payment_intents_recipient').on('payment_intents').columns(['recipient_user_id', 'state']).execute();
+
+      await db.schema.createTable('payments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('ref', 'text', (c) => c.notNull().unique())
+        .addColumn('intent_id', 'text', (c) => c.references('payment_intents.id'))
+        .addColumn('txn_index', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('entry_id', 'text', (c) => c.notNull().references('ledger_entries.id'))
+        .addColumn('type', 'integer', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('payer_user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('source_account_id', 'text', (c) => c.notNull().references('digital_accounts.id'))
+        .addColumn('recipient_account_id', 'text', (c) => c.notNull().references('digital_accounts.id'))
+        .addColumn('recipient_user_id', 'text', (c) => c.references('users.id'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        // A transaction of an intent is paid at most once: execute_at_most_once.
+        .addUniqueConstraint('payments_execute_at_most_once', ['intent_id', 'txn_index']).execute();
+      await db.schema.createIndex('payments_payer').on('payments').columns(['payer_user_id', 'created_at']).execute();
+      await db.schema.createIndex('payments_recipient').on('payments').columns(['recipient_user_id', 'created_at']).execute();
+
+      await db.schema.createTable('callbacks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('intent_id', 'text', (c) => c.notNull().references('payment_intents.id'))
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('locked_until', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('locked_by', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('delivered_at', 'bigint').execute();
+      await db.schema.createIndex('callbacks_due').on('callbacks').columns(['status', 'next_attempt_at']).execute();
+
+      await serialId(d)(db.schema.createTable('callback_attempts') as CreateTableBuilder<string, never>)
+        .addColumn('callback_id', 'text', (c) => c.notNull().references('callbacks.id'))
+        .addColumn('intent_id', 'text', (c) => c.notNull())
+        .addColumn('uri', 'text', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('at', 'bigint', (c) => c.notNull()).execute();
+      await db.schema.createIndex('callback_attempts_intent').on('callback_attempts').columns(['intent_id', 'id']).execute();
+
+      await db.schema.createTable('idempotency_keys')
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('response_body', 'text')
+        .addColumn('response_headers', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['scope', 'key']).execute();
+
+      await db.schema.createTable('golive_requests')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('declaration_json', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('decided_at', 'bigint')
+        .addColumn('decided_by', 'text').execute();
+
+      await serialId(d)(db.schema.createTable('audit_log') as CreateTableBuilder<string, never>)
+        .addColumn('operator_id', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target_type', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('details_json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull()).execute();
+
+      await db.schema.createTable('payout_batches')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('ref', 'text', (c) => c.notNull().unique())
+        .addColumn('owner_user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('total_minor', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('fee_minor', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('item_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('entry_id', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('submitted_at', 'bigint').execute();
+
+      await db.schema.createTable('payout_items')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('batch_id', 'text', (c) => c.notNull().references('payout_batches.id'))
+        .addColumn('ref', 'text', (c) => c.notNull().unique())
+        .addColumn('reference', 'text', (c) => c.notNull())
+        .addColumn('name_account', 'text', (c) => c.notNull())
+        .addColumn('identification_number', 'text', (c) => c.notNull())
+        .addColumn('bank_account', 'text', (c) => c.notNull())
+        .addColumn('bank_code', 'text', (c) => c.notNull())
+        .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+        .addColumn('phone', 'text')
+        .addColumn('email', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull()).execute();
+    },
+  };
+}
+
+/** Later migrations append here, each a function of the dialect. */
+const MIGRATIONS: [string, (d: Dialect) => Migration][] = [['0001_initial', initial]];
+
+export function migrationProvider(d: Dialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      return Object.fromEntries(MIGRATIONS.map(([name, m]) => [name, m(d)]));
+    },
+  };
+}

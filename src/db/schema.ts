@@ -1,0 +1,293 @@
+import type { Generated } from 'kysely';
+
+// Times are epoch milliseconds; money is integer minor units; flags are 0/1.
+// The same types serve SQLite and PostgreSQL.
+
+export interface SettingsTable { key: string; value: string }
+
+export type UserKind = 'personal' | 'business' | 'operator';
+export interface UsersTable {
+  id: string;
+  kind: UserKind;
+  username: string;
+  password_hash: string;
+  full_name: string;
+  business_name: string | null;
+  document: string | null;
+  phone: string | null;
+  email: string | null;
+  pin_hash: string | null;
+  pin_failed_count: number;
+  pin_locked_until: number;
+  login_failed_count: number;
+  login_locked_until: number;
+  status: string;
+  affiliation_code: string | null;
+  created_at: number;
+}
+
+export interface DigitalAccountsTable {
+  id: string;
+  user_id: string | null;
+  handle: string;
+  name: string;
+  currency: string;
+  balance_minor: number;
+  allow_negative: number;
+  kind: 'wallet' | 'system';
+  created_at: number;
+}
+
+export interface LedgerEntriesTable {
+  id: string;
+  ref: string;
+  kind: string;
+  description: string;
+  reverses_entry_id: string | null;
+  created_at: number;
+}
+
+export interface PostingsTable {
+  id: Generated<number>;
+  entry_id: string;
+  account_id: string;
+  amount_minor: number;
+  currency: string;
+  created_at: number;
+}
+
+export interface RefCountersTable { name: string; value: number }
+
+export interface AffiliationCodesTable {
+  code: string;
+  type: 'regular' | 'commercial';
+  status: 'available' | 'used';
+  issued_by: string | null;
+  used_by: string | null;
+  used_at: number | null;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  kind: 'user' | 'operator';
+  expires_at: number;
+  created_at: number;
+}
+
+export interface AppsTable {
+  id: string;
+  client_id: string;
+  secret_hash: string;
+  secret_version: number;
+  owner_user_id: string;
+  name: string;
+  description: string;
+  home_url: string;
+  redirect_uris: string;
+  receiving_account_id: string;
+  logo_png: Buffer | null;
+  ready: number;
+  button_enabled: number;
+  billing_enabled: number;
+  status: 'active' | 'suspended' | 'revoked';
+  status_reason: string | null;
+  callback_secret: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AppDistributionAccountsTable {
+  app_id: string;
+  account_id: string;
+  status: 'pending' | 'authorized' | 'refused';
+  requested_at: number;
+  decided_at: number | null;
+  decided_by: string | null;
+}
+
+export interface OauthTokensTable {
+  token_hash: string;
+  kind: 'access' | 'refresh';
+  app_id: string;
+  user_id: string;
+  scope: string;
+  family_id: string;
+  secret_version: number;
+  expires_at: number;
+  revoked_at: number | null;
+  used_at: number | null;
+  created_at: number;
+}
+
+export interface OauthCodesTable {
+  code_hash: string;
+  app_id: string;
+  user_id: string;
+  redirect_uri: string;
+  scope: string;
+  code_challenge: string;
+  code_challenge_method: string;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
+export type IntentState = 'created' | 'approved' | 'executed' | 'annulled' | 'canceled' | 'rejected';
+export interface PaymentIntentsTable {
+  id: string;
+  app_id: string;
+  owner_user_id: string;
+  intent: 'sale' | 'request';
+  state: IntentState;
+  payer_user_id: string | null;
+  recipient_user_id: string | null;
+  return_url: string;
+  cancel_url: string;
+  currency: string;
+  total_minor: number;
+  items_minor: number;
+  shipping_minor: number;
+  tax_minor: number;
+  transactions_json: string;
+  created_at: number;
+  approved_at: number | null;
+  executed_at: number | null;
+  annulled_at: number | null;
+  canceled_at: number | null;
+  expires_at: number | null;
+}
+
+export interface PaymentsTable {
+  id: string;
+  ref: string;
+  intent_id: string | null;
+  txn_index: number;
+  entry_id: string;
+  type: number;
+  status: number;
+  amount_minor: number;
+  currency: string;
+  description: string;
+  payer_user_id: string;
+  source_account_id: string;
+  recipient_account_id: string;
+  recipient_user_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CallbacksTable {
+  id: string;
+  intent_id: string;
+  app_id: string;
+  url: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  locked_until: number;
+  locked_by: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface CallbackAttemptsTable {
+  id: Generated<number>;
+  callback_id: string;
+  intent_id: string;
+  uri: string;
+  method: string;
+  status_code: number | null;
+  body: string;
+  error: string | null;
+  at: number;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  state: 'running' | 'done';
+  status_code: number | null;
+  response_body: string | null;
+  response_headers: string | null;
+  created_at: number;
+}
+
+export interface GoliveRequestsTable {
+  id: string;
+  app_id: string;
+  status: 'pending' | 'approved' | 'refused';
+  declaration_json: string;
+  reason: string | null;
+  created_at: number;
+  decided_at: number | null;
+  decided_by: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  operator_id: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  reason: string | null;
+  details_json: string;
+  created_at: number;
+}
+
+export interface PayoutBatchesTable {
+  id: string;
+  ref: string;
+  owner_user_id: string;
+  app_id: string;
+  type: 'DISPERSION' | 'DISPERSION_INSTANT_INTERBANK';
+  status: string;
+  total_minor: number;
+  fee_minor: number;
+  item_count: number;
+  entry_id: string | null;
+  created_at: number;
+  submitted_at: number | null;
+}
+
+export interface PayoutItemsTable {
+  id: string;
+  batch_id: string;
+  ref: string;
+  reference: string;
+  name_account: string;
+  identification_number: string;
+  bank_account: string;
+  bank_code: string;
+  amount_minor: number;
+  phone: string | null;
+  email: string | null;
+  status: string;
+  created_at: number;
+}
+
+export interface DB {
+  settings: SettingsTable;
+  users: UsersTable;
+  digital_accounts: DigitalAccountsTable;
+  ledger_entries: LedgerEntriesTable;
+  postings: PostingsTable;
+  ref_counters: RefCountersTable;
+  affiliation_codes: AffiliationCodesTable;
+  sessions: SessionsTable;
+  apps: AppsTable;
+  app_distribution_accounts: AppDistributionAccountsTable;
+  oauth_tokens: OauthTokensTable;
+  oauth_codes: OauthCodesTable;
+  payment_intents: PaymentIntentsTable;
+  payments: PaymentsTable;
+  callbacks: CallbacksTable;
+  callback_attempts: CallbackAttemptsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  golive_requests: GoliveRequestsTable;
+  audit_log: AuditLogTable;
+  payout_batches: PayoutBatchesTable;
+  payout_items: PayoutItemsTable;
+}

@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import {
+  CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDriver, SqliteIntrospector,
+  SqliteQueryCompiler, type DatabaseConnection, type Dialect, type Transaction,
+} from 'kysely';
+import type { StoreConfig } from '../config/config.ts';
+import type { DB } from './schema.ts';
+import { migrationProvider } from './migrations.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+export type Tx = Transaction<DB>;
+
+export interface Store {
+  readonly db: Kysely<DB>;
+  readonly dialect: DialectName;
+  /** Runs fn in a write transaction: BEGIN IMMEDIATE on SQLite, retried on PostgreSQL deadlocks. */
+  tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const pgTransactions = new WeakSet<object>();
+
+/** Adds FOR UPDATE on PostgreSQL; SQLite's single writer already excludes others. */
+export function forUpdate<Q extends { forUpdate(): Q }>(tx: Tx, qb: Q): Q {
+  return pgTransactions.has(tx) ? qb.forUpdate() : qb;
+}
+
+export function isPostgres(tx: Tx): boolean {
+  return pgTransactions.has(tx);
+}
+
+// bigint columns come back as strings from pg; every bigint here is a safe integer.
+pg.types.setTypeParser(20, (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${v} exceeds the safe integer range`);
+  return n;
+});
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+function sqliteDialect(database: Database.Database): Dialect {
+  return {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new ImmediateSqliteDriver({ database }),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  };
+}
+
+export function openSqlite(file: string): Database.Database {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const database = new Database(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('busy_timeout = 10000');
+  database.pragma('foreign_keys = ON');
+  return database;
+}
+
+const RETRYABLE_PG = new Set(['40P01', '40001']);
+
+export async function openStore(cfg: StoreConfig, fileName: string): Promise<Store> {
+  if (cfg.databaseUrl) return openPostgres(cfg.databaseUrl, cfg.pgSchema ?? 'public');
+  const database = openSqlite(path.join(cfg.dataDir, fileName));
+  const db = new Kysely<DB>({ dialect: sqliteDialect(database) });
+  const store: Store = {
+    db,
+    dialect: 'sqlite',
+    tx: (fn) => db.transaction().execute(fn),
+    close: () => db.destroy(),
+  };
+  await migrate(store);
+  return store;
+}
+
+async function openPostgres(url: string, schema: string): Promise<Store> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  const boot = new pg.Client({ connectionString: url });
+  await boot.connect();
+  try {
+    await boot.query(`create schema if not exists "${schema}"`);
+  } catch (e) {
+    // Two processes creating the schema at once: the loser sees a unique violation.
+    if ((e as { code?: string }).code !== '23505') throw e;
+  } finally {
+    await boot.end();
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.MPANDCO_PG_POOL ?? 10),
+    options: `-c search_path="${schema}"`,
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const store: Store = {
+    db,
+    dialect: 'postgres',
+    async tx(fn) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute((trx) => {
+            pgTransactions.add(trx);
+            return fn(trx);
+          });
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          if (!code || !RETRYABLE_PG.has(code) || attempt >= 5) throw e;
+        }
+      }
+    },
+    close: () => db.destroy(),
+  };
+  await migrate(store, schema);
+  return store;
+}
+
+export async function migrate(store: Store, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider(store.dialect),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Unique-constraint violations in either dialect. */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export function isCheckViolation(e: unknown): boolean {
+  const err = e as { code?: string };
+  return err?.code === '23514' || err?.code === 'SQLITE_CONSTRAINT_CHECK';
+}

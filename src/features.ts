@@ -1,0 +1,7 @@
+import type { FastifyInstance } from 'fastify';
+import type { Ctx } from './context.ts';
+
+/** Each feature folder contributes one registration function. Order matters only for hooks. */
+export type Feature = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
+
+export const FEATURES: Feature[] = [];

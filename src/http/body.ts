@@ -1,0 +1,84 @@
+import qs from 'qs';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+// One body parser for the three encodings. Bracket names (a[b][0][c]) are expanded by qs
+// with explicit limits, so a hostile body cannot build a huge or deep object.
+export const QS_LIMITS = {
+  depth: 8,
+  parameterLimit: 500,
+  arrayLimit: 100, // a larger index becomes an object key; asList() still reads it as a list
+  allowPrototypes: false,
+  plainObjects: true,
+  strictDepth: true,
+} as const;
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+export const FILE_LIMIT_BYTES = 1024 * 1024;
+
+export interface UploadedFile {
+  field: string;
+  filename: string;
+  mimetype: string;
+  data: Buffer;
+  truncated: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    uploads: Map<string, UploadedFile>;
+  }
+}
+
+export class BodyTooComplexError extends Error {}
+
+export function parseUrlEncoded(body: string): Record<string, unknown> {
+  try {
+    return qs.parse(body, QS_LIMITS) as Record<string, unknown>;
+  } catch (e) {
+    throw Object.assign(new BodyTooComplexError((e as Error).message), { statusCode: 400 });
+  }
+}
+
+function pairsToDoc(pairs: [string, string][]): Record<string, unknown> {
+  const encoded = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  return parseUrlEncoded(encoded);
+}
+
+export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
+  app.decorateRequest('uploads', null as unknown as Map<string, UploadedFile>);
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
+    (_req, body, done) => {
+      try {
+        done(null, parseUrlEncoded(body as string));
+      } catch (e) {
+        done(e as Error, undefined);
+      }
+    },
+  );
+  await app.register(multipart, {
+    limits: { fieldNameSize: 200, fieldSize: 64 * 1024, fields: QS_LIMITS.parameterLimit, fileSize: FILE_LIMIT_BYTES, files: 4, parts: QS_LIMITS.parameterLimit + 4 },
+  });
+  app.addHook('preValidation', async (request: FastifyRequest) => {
+    request.uploads = new Map();
+    if (!request.isMultipart()) return;
+    const pairs: [string, string][] = [];
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer().catch((e: { code?: string }) => {
+          if (e.code === 'FST_REQ_FILE_TOO_LARGE') return null;
+          throw e;
+        });
+        request.uploads.set(part.fieldname, {
+          field: part.fieldname, filename: part.filename, mimetype: part.mimetype,
+          data: data ?? Buffer.alloc(0), truncated: data === null || part.file.truncated,
+        });
+      } else {
+        pairs.push([part.fieldname, String(part.value ?? '')]);
+      }
+    }
+    (request as { body: unknown }).body = pairsToDoc(pairs);
+  });
+}

@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Tx } from '../db/store.ts';
+import { newId } from '../shared/ids.ts';
+import { CURRENCY } from '../shared/money.ts';
+
+// Accounts of the platform itself. Their handles start with '@', which no user handle can.
+export const SYSTEM = {
+  /** Money that entered from outside (deposits, sandbox test funds). Goes negative by design. */
+  funding: '@funding',
+  /** Money on its way out to banks (payouts). */
+  payouts: '@payouts',
+  /** The platform's fee income. */
+  fees: '@fees',
+} as const;
+export type SystemAccount = keyof typeof SYSTEM;
+
+const cache = new WeakMap<object, Map<string, string>>();
+
+export async function ensureSystemAccounts(tx: Tx, nowMs: number): Promise<void> {
+  for (const handle of Object.values(SYSTEM)) {
+    await tx.insertInto('digital_accounts').values({
+      id: newId(), user_id: null, handle, name: handle.slice(1), currency: CURRENCY, balance_minor: 0,
+      allow_negative: 1, kind: 'system', created_at: nowMs,
+    }).onConflict((oc) => oc.column('handle').doNothing()).execute();
+  }
+}
+
+/** The id of a system account; cached per database handle since they never change. */
+export async function systemAccountId(db: Kysely<DB> | Tx, which: SystemAccount, cacheKey: object = db): Promise<string> {
+  let m = cache.get(cacheKey);
+  if (!m) cache.set(cacheKey, (m = new Map()));
+  const hit = m.get(which);
+  if (hit) return hit;
+  const row = await db.selectFrom('digital_accounts').select('id').where('handle', '=', SYSTEM[which]).executeTakeFirstOrThrow();
+  m.set(which, row.id);
+  return row.id;
+}

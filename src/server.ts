@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { buildApp } from './app.ts';
+import { envConfig, type EnvName, type ServeOptions } from './config/config.ts';
+import type { Ctx } from './context.ts';
+import { openEnvironment } from './platform.ts';
+import { ensureSandboxSeed, type DemoCredentials } from './sandbox/seed.ts';
+import { sandboxUrls } from './sandbox/urls.ts';
+import { BACKGROUND_WORKERS } from './workers.ts';
+
+export interface Running {
+  env: EnvName;
+  ctx: Ctx;
+  app: FastifyInstance;
+  url: string;
+  demo?: DemoCredentials;
+  stopWorkers: (() => Promise<void>)[];
+}
+
+export async function startEnvironment(env: EnvName, opts: ServeOptions, single: boolean): Promise<Running> {
+  const config = envConfig(env, opts, process.env, single);
+  const log = pino({ level: config.logLevel, base: { env } });
+  const ctx = await openEnvironment(config, { log });
+  const demo = await ensureSandboxSeed(ctx);
+  const https = config.tls
+    ? { key: fs.readFileSync(config.tls.keyFile), cert: fs.readFileSync(config.tls.certFile) }
+    : undefined;
+  const app = await buildApp(ctx, { logger: { level: config.logLevel, base: { env } }, https });
+  await app.listen({ host: config.host, port: config.port });
+  const stopWorkers = BACKGROUND_WORKERS.map((start) => start(ctx));
+  return { env, ctx, app, url: config.publicUrl, demo, stopWorkers };
+}
+
+export function banner(running: Running[]): string {
+  const lines: string[] = ['', 'mPandco is running.', ''];
+  for (const r of running) {
+    lines.push(`  ${r.env.padEnd(10)} ${r.url}   (health: ${r.url}/health, API docs: ${r.url}/docs)`);
+  }
+  const sandbox = running.find((r) => r.env === 'sandbox');
+  if (sandbox) {
+    const urls = sandboxUrls(sandbox.ctx);
+    lines.push('', 'Sandbox affiliation codes link:', `  ${urls.codes}`);
+    lines.push('Sandbox automatic approval:', `  ${urls.autorize}<intentId>`);
+    if (sandbox.demo) {
+      const m = sandbox.demo.merchant;
+      lines.push('', 'Sandbox demo business (sign in on the web with username or document):');
+      lines.push(`  username ${m.username}   password ${m.password}   pin ${m.pin}   digital account ${m.digital_account}`);
+      lines.push(`  OAuth app: client_id ${m.client_id}`);
+      lines.push(`             client_secret ${m.client_secret}`);
+      lines.push('Sandbox demo payers:');
+      for (const p of sandbox.demo.payers) {
+        lines.push(`  username ${p.username}   password ${p.password}   pin ${p.pin}   phone ${p.phone}   document ${p.document}   balance ${p.balance}`);
+      }
+    }
+  }
+  if (running.some((r) => r.env === 'production')) {
+    lines.push('', 'Production has no demo data. Create the first operator with: npx mpandco admin create-operator');
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+export async function serve(envs: EnvName[], opts: ServeOptions): Promise<void> {
+  const running: Running[] = [];
+  for (const env of envs) running.push(await startEnvironment(env, opts, envs.length === 1));
+  process.stdout.write(banner(running));
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    process.stdout.write(`\n${signal}: draining in-flight requests and closing stores...\n`);
+    // app.close() stops accepting, waits for in-flight requests, then we close the stores.
+    await Promise.all(running.map(async (r) => {
+      await Promise.all(r.stopWorkers.map((s) => s()));
+      await r.app.close();
+      await r.ctx.store.close();
+    }));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}

@@ -1,0 +1,29 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+
+export const newId = (): string => randomUUID();
+
+const ALNUM = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** Random text from an unambiguous alphabet, without modulo bias. */
+export function randomCode(length: number, alphabet = ALNUM): string {
+  let out = '';
+  while (out.length < length) {
+    for (const b of randomBytes(length * 2)) {
+      if (b < Math.floor(256 / alphabet.length) * alphabet.length) out += alphabet[b % alphabet.length];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
+export const randomHex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+/** Tokens and secrets are high-entropy, so a fast hash is enough to store them. */
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

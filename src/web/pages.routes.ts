@@ -1,0 +1,87 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Ctx } from '../context.ts';
+import { signIn } from '../accounts/accounts.service.ts';
+import { walletsOf } from '../accounts/accounts.service.ts';
+import { movementsOf } from '../wallet/movements.ts';
+import { t } from '../shared/i18n.ts';
+import { doc, text } from '../shared/input.ts';
+import { page, STATIC_DIR } from './render.ts';
+import { endSession, sessionUser, startSession } from './session.ts';
+import { sandboxUrls } from '../sandbox/urls.ts';
+
+/** Only local paths may be a destination after sign-in. */
+export function safeNext(next: unknown): string {
+  const s = text(next);
+  return s && /^\/(?![/\\])[\x21-\x7e]*$/.test(s) ? s : '/wallet';
+}
+
+export async function requireUser(request: FastifyRequest, reply: import('fastify').FastifyReply) {
+  if (!request.pageUser) {
+    return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+  }
+}
+
+export async function registerPages(app: FastifyInstance, ctx: Ctx): Promise<void> {
+  await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: 3600_000, decorateReply: false });
+
+  app.addHook('preHandler', async (request) => {
+    if (request.routeOptions.config?.web) request.pageUser = await sessionUser(ctx, request, 'user');
+  });
+
+  app.get('/', { config: { web: true } }, async (request, reply) =>
+    page(request, reply, 'home', { codesUrl: ctx.env === 'sandbox' ? sandboxUrls(ctx).codes : null }));
+
+  app.get('/lang/:locale', { config: { web: true } }, async (request, reply) => {
+    const { locale } = request.params as { locale: string };
+    const chosen = locale === 'en' ? 'en' : 'es';
+    reply.setCookie('lang', chosen, { path: '/', maxAge: 365 * 86400, sameSite: 'lax', httpOnly: true });
+    const next = text((request.query as Record<string, unknown>).next);
+    return reply.redirect(next && /^\/(?![/\\])/.test(next) ? next : '/', 303);
+  });
+
+  app.get('/login', { config: { web: true } }, async (request, reply) => {
+    if (request.pageUser) return reply.redirect('/wallet', 303);
+    const q = request.query as Record<string, unknown>;
+    return page(request, reply, 'login', { next: safeNext(q.next), notice: q.out ? t(request.locale, 'web.signed_out') : undefined });
+  });
+
+  app.post('/login', {
+    config: { web: true, rateLimit: { max: 30, timeWindow: '1 minute' } },
+    preHandler: app.csrfProtection,
+  }, async (request, reply) => {
+    const body = doc(request.body);
+    const login = text(body.login) ?? '';
+    const result = await signIn(ctx.store.db, login, typeof body.password === 'string' ? body.password : '', ctx.clock.now(), ['personal', 'business']);
+    if (!result.ok) {
+      const error = result.reason === 'locked'
+        ? t(request.locale, 'account.login_locked', { minutes: result.minutes ?? 15 })
+        : result.reason === 'disabled' ? t(request.locale, 'account.disabled') : t(request.locale, 'account.login_failed');
+      return page(request, reply, 'login', { error, login, next: safeNext(body.next) }, 401);
+    }
+    await startSession(ctx, reply, result.user.id, 'user');
+    return reply.redirect(safeNext(body.next), 303);
+  });
+
+  app.post('/logout', { config: { web: true }, preHandler: app.csrfProtection }, async (request, reply) => {
+    await endSession(ctx, request, reply, 'user');
+    return reply.redirect('/login?out=1', 303);
+  });
+
+  app.get('/wallet', { config: { web: true }, preHandler: requireUser }, async (request, reply) => {
+    const user = request.pageUser!;
+    const [accounts, movements] = await Promise.all([walletsOf(ctx.store.db, user.id), movementsOf(ctx.store.db, user.id)]);
+    return page(request, reply, 'wallet', { accounts, movements, walletActions: await walletActionsHtml(request) });
+  });
+}
+
+/** Features that add buttons to the wallet page register a renderer here. */
+type WalletAction = (request: FastifyRequest) => Promise<string> | string;
+const walletActionRenderers: WalletAction[] = [];
+export function addWalletAction(fn: WalletAction): void {
+  walletActionRenderers.push(fn);
+}
+async function walletActionsHtml(request: FastifyRequest): Promise<string> {
+  const parts = await Promise.all(walletActionRenderers.map((fn) => fn(request)));
+  return parts.join('');
+}

@@ -1,0 +1,6 @@
+import type { Ctx } from './context.ts';
+
+/** Background loops started with each environment's listener (callback delivery, expiry...). */
+export type Worker = (ctx: Ctx) => () => Promise<void>;
+
+export const BACKGROUND_WORKERS: Worker[] = [];
