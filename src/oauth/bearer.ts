@@ -1,0 +1,92 @@
+import type { FastifyRequest } from 'fastify';
+import type { Ctx } from '../context.ts';
+import { ForbiddenError, UnauthorizedError, UnavailableError } from '../shared/errors.ts';
+import { sha256 } from '../shared/ids.ts';
+import { defineMessages } from '../shared/i18n.ts';
+
+export const bearerMsg = defineMessages({
+  'oauth.token_missing': {
+    es: 'Se requiere un token de acceso (Authorization: Bearer).',
+    en: 'An access token is required (Authorization: Bearer).',
+  },
+  'oauth.token_expired': { es: 'El token de acceso ha expirado.', en: 'The access token has expired.' },
+  'oauth.token_invalid': { es: 'El token de acceso no es válido.', en: 'The access token is not valid.' },
+  'oauth.app_suspended': {
+    es: 'La aplicación está suspendida: {reason}',
+    en: 'The application is suspended: {reason}',
+  },
+  'oauth.app_revoked': { es: 'La aplicación fue revocada: {reason}', en: 'The application was revoked: {reason}' },
+  'oauth.app_not_enabled': {
+    es: 'La aplicación aún no está habilitada en este ambiente. Solicite la activación.',
+    en: 'The application is not enabled in this environment yet. Request its activation.',
+  },
+  'oauth.billing_not_granted': {
+    es: 'La aplicación no tiene habilitado el API de facturación.',
+    en: 'The application does not have the billing API enabled.',
+  },
+  'oauth.button_not_granted': {
+    es: 'La aplicación no tiene habilitado el botón de pago.',
+    en: 'The application does not have the payment button enabled.',
+  },
+});
+
+export interface ApiCaller {
+  tokenHash: string;
+  app: {
+    id: string; client_id: string; name: string; owner_user_id: string; receiving_account_id: string;
+    home_url: string; billing_enabled: number; button_enabled: number; ready: number; callback_secret: string;
+  };
+  user: { id: string; username: string; kind: string };
+}
+
+export type Permission = 'button' | 'billing';
+
+function extractToken(request: FastifyRequest): string | undefined {
+  const h = request.headers.authorization;
+  if (h) {
+    const m = /^Bearer\s+([\x21-\x7e]{1,512})$/i.exec(h.trim());
+    return m ? m[1] : undefined;
+  }
+  const q = (request.query as Record<string, unknown> | undefined)?.access_token;
+  return typeof q === 'string' && q.length <= 512 ? q : undefined;
+}
+
+/**
+ * 401 means exactly "get a new token" (missing or expired); an unknown or revoked token,
+ * a suspended app or a missing permission is 403; a production app not yet activated, 503.
+ */
+export async function authenticateApi(ctx: Ctx, request: FastifyRequest, permission?: Permission): Promise<ApiCaller> {
+  const token = extractToken(request);
+  if (!token) throw new UnauthorizedError('oauth.token_missing');
+  const tokenHash = sha256(token);
+  const row = await ctx.store.db.selectFrom('oauth_tokens as t')
+    .innerJoin('apps as a', 'a.id', 't.app_id')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select([
+      't.expires_at', 't.revoked_at', 't.kind', 't.secret_version as token_secret_version',
+      'a.id as app_id', 'a.client_id', 'a.name', 'a.owner_user_id', 'a.receiving_account_id', 'a.home_url',
+      'a.billing_enabled', 'a.button_enabled', 'a.ready', 'a.status', 'a.status_reason', 'a.secret_version',
+      'a.callback_secret', 'u.id as user_id', 'u.username', 'u.kind as user_kind', 'u.status as user_status',
+    ])
+    .where('t.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row || row.kind !== 'access') throw new ForbiddenError('oauth.token_invalid');
+  if (row.revoked_at !== null || row.token_secret_version !== row.secret_version || row.user_status !== 'active') {
+    throw new ForbiddenError('oauth.token_invalid');
+  }
+  if (row.status === 'suspended') throw new ForbiddenError('oauth.app_suspended', { reason: row.status_reason ?? '' });
+  if (row.status === 'revoked') throw new ForbiddenError('oauth.app_revoked', { reason: row.status_reason ?? '' });
+  if (row.expires_at <= ctx.clock.now()) throw new UnauthorizedError('oauth.token_expired');
+  if (!row.ready) throw new UnavailableError('oauth.app_not_enabled');
+  if (permission === 'billing' && !row.billing_enabled) throw new ForbiddenError('oauth.billing_not_granted');
+  if (permission === 'button' && !row.button_enabled) throw new ForbiddenError('oauth.button_not_granted');
+  return {
+    tokenHash,
+    app: {
+      id: row.app_id, client_id: row.client_id, name: row.name, owner_user_id: row.owner_user_id,
+      receiving_account_id: row.receiving_account_id, home_url: row.home_url, billing_enabled: row.billing_enabled,
+      button_enabled: row.button_enabled, ready: row.ready, callback_secret: row.callback_secret,
+    },
+    user: { id: row.user_id, username: row.username, kind: row.user_kind },
+  };
+}
