@@ -1,0 +1,126 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Ctx } from '../context.ts';
+import { isUniqueViolation } from '../db/store.ts';
+import { ConflictError, DomainError, UnprocessableError, ValidationError } from '../shared/errors.ts';
+import { defineMessages } from '../shared/i18n.ts';
+import { sha256 } from '../shared/ids.ts';
+import { HOUR_MS } from '../shared/clock.ts';
+import { wireError } from './errors.ts';
+
+export const idempotencyMsg = defineMessages({
+  'idempotency.key_invalid': {
+    es: 'La cabecera Idempotency-Key debe tener de 1 a 255 caracteres imprimibles.',
+    en: 'The Idempotency-Key header must have 1 to 255 printable characters.',
+  },
+  'idempotency.body_mismatch': {
+    es: 'Esta Idempotency-Key ya se usó con otra solicitud.',
+    en: 'This Idempotency-Key was already used with a different request.',
+  },
+  'idempotency.in_progress': {
+    es: 'Una solicitud con esta Idempotency-Key aún se está procesando. Reintente en un momento.',
+    en: 'A request with this Idempotency-Key is still being processed. Retry in a moment.',
+  },
+});
+
+export interface Outcome {
+  status: number;
+  body: unknown;
+}
+
+/** Keys are kept 48 hours (the contract asks for at least 24). */
+export const KEY_RETENTION_MS = 48 * HOUR_MS;
+/** A claim left 'running' this long was abandoned by a crashed process and may be taken over. */
+const STALE_CLAIM_MS = 60_000;
+
+function stable(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(',')}}`;
+  }
+  if (Buffer.isBuffer(value)) return JSON.stringify(sha256(value.toString('base64')));
+  return JSON.stringify(value ?? null);
+}
+
+function requestHash(request: FastifyRequest): string {
+  const uploads = [...(request.uploads?.values() ?? [])].map((f) => `${f.field}:${sha256(f.data.toString('base64'))}`);
+  return sha256(`${request.method} ${request.url}\n${stable(request.body)}\n${uploads.join(',')}`);
+}
+
+async function capture(request: FastifyRequest, run: () => Promise<Outcome>): Promise<Outcome> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof DomainError) return wireError(e, request.locale);
+    throw e;
+  }
+}
+
+/**
+ * Runs an API POST at most once per (caller, Idempotency-Key). The same key and body
+ * replays the first response with `Idempotency-Replayed: true`; the same key with another
+ * body is 422; a retry while the first is still running is 409. Without the header the
+ * handler simply runs.
+ */
+export async function idempotent(
+  ctx: Ctx, request: FastifyRequest, reply: FastifyReply, scope: string, run: () => Promise<Outcome>,
+): Promise<FastifyReply> {
+  const raw = request.headers['idempotency-key'];
+  if (raw === undefined) {
+    const out = await capture(request, run);
+    return reply.code(out.status).send(out.body);
+  }
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (!key || key.length > 255 || !/^[\x20-\x7e]+$/.test(key)) throw ValidationError.global('idempotency.key_invalid');
+  const hash = requestHash(request);
+  const db = ctx.store.db;
+  const now = ctx.clock.now();
+  if (Math.random() < 0.01) {
+    await db.deleteFrom('idempotency_keys').where('created_at', '<', now - KEY_RETENTION_MS).execute();
+  }
+
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.insertInto('idempotency_keys').values({
+        scope, key, request_hash: hash, state: 'running', status_code: null, response_body: null, response_headers: null, created_at: now,
+      }).execute();
+      break;
+    } catch (e) {
+      if (!isUniqueViolation(e) || attempt > 2) throw e;
+    }
+    const row = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+    if (!row) continue; // deleted meanwhile: claim again
+    if (row.created_at < now - KEY_RETENTION_MS) {
+      await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key)
+        .where('created_at', '=', row.created_at).execute();
+      continue;
+    }
+    if (row.request_hash !== hash) throw new UnprocessableError('idempotency.body_mismatch');
+    if (row.state === 'done') {
+      return reply.code(row.status_code ?? 200).header('idempotency-replayed', 'true')
+        .type('application/json; charset=utf-8').send(row.response_body ?? 'null');
+    }
+    if (row.created_at > now - STALE_CLAIM_MS) throw new ConflictError('idempotency.in_progress');
+    const took = await db.updateTable('idempotency_keys').set({ created_at: now })
+      .where('scope', '=', scope).where('key', '=', key).where('state', '=', 'running')
+      .where('created_at', '=', row.created_at).executeTakeFirst();
+    if (Number(took.numUpdatedRows) === 1) break;
+  }
+
+  let out: Outcome;
+  try {
+    out = await capture(request, run);
+  } catch (e) {
+    // Unexpected failure: release the key so that the client's retry can run.
+    await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+    throw e;
+  }
+  if (out.status >= 500) {
+    await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+  } else {
+    await db.updateTable('idempotency_keys')
+      .set({ state: 'done', status_code: out.status, response_body: JSON.stringify(out.body) })
+      .where('scope', '=', scope).where('key', '=', key).execute();
+  }
+  return reply.code(out.status).send(out.body);
+}
