@@ -288,8 +288,31 @@ function initial(d: Dialect): Migration {
   };
 }
 
+// The audit log only grows: the store itself refuses to change or delete its rows.
+function auditAppendOnly(d: Dialect): Migration {
+  return {
+    async up(db: AnyDb) {
+      if (d === 'postgres') {
+        await sql`create function audit_log_append_only() returns trigger language plpgsql as $$
+          begin raise exception 'audit_log is append-only'; end $$`.execute(db);
+        await sql`create trigger audit_log_append_only before update or delete on audit_log
+          for each row execute function audit_log_append_only()`.execute(db);
+      } else {
+        for (const op of ['update', 'delete']) {
+          await sql.raw(`create trigger audit_log_no_${op} before ${op} on audit_log
+            begin select raise(abort, 'audit_log is append-only'); end`).execute(db);
+        }
+      }
+      await db.schema.createIndex('golive_requests_app').on('golive_requests').columns(['app_id', 'created_at']).execute();
+    },
+  };
+}
+
 /** Later migrations append here, each a function of the dialect. */
-const MIGRATIONS: [string, (d: Dialect) => Migration][] = [['0001_initial', initial]];
+const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
+  ['0001_initial', initial],
+  ['0002_backoffice_audit_append_only', auditAppendOnly],
+];
 
 export function migrationProvider(d: Dialect): MigrationProvider {
   return {

@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Tx } from '../db/store.ts';
+
+// The audit log is append-only: this module only inserts and reads, and migration
+// 0002_audit_append_only makes the store refuse UPDATE and DELETE on the table.
+
+export const AUDIT_ACTIONS = [
+  'operator.create', 'operator.sign_in', 'codes.issue',
+  'golive.activate', 'golive.refuse', 'billing.grant', 'billing.withdraw',
+  'distribution.authorize', 'distribution.refuse',
+  'app.suspend', 'app.reinstate', 'app.revoke', 'ledger.verify',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Who acted, and through which door (the back-office pages or the admin command). */
+export interface Actor {
+  operatorId: string;
+  via: 'web' | 'cli';
+}
+
+export interface AuditInput {
+  action: AuditAction;
+  targetType: 'app' | 'user' | 'affiliation_codes' | 'ledger';
+  targetId: string;
+  reason?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Writes one row in the caller's transaction, so the action and its record commit together. */
+export async function writeAudit(tx: Tx, actor: Actor, a: AuditInput, nowMs: number): Promise<void> {
+  await tx.insertInto('audit_log').values({
+    operator_id: actor.operatorId,
+    action: a.action,
+    target_type: a.targetType,
+    target_id: a.targetId,
+    reason: a.reason ?? null,
+    details_json: JSON.stringify({ via: actor.via, ...(a.details ?? {}) }),
+    created_at: nowMs,
+  }).execute();
+}
+
+export interface AuditRow {
+  id: number;
+  operatorId: string;
+  operatorUsername: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  reason: string | null;
+  details: Record<string, unknown>;
+  createdAt: number;
+}
+
+export interface AuditQuery {
+  action?: string;
+  targetId?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function listAudit(db: Kysely<DB>, q: AuditQuery): Promise<{ rows: AuditRow[]; total: number }> {
+  let base = db.selectFrom('audit_log as l');
+  if (q.action) base = base.where('l.action', '=', q.action);
+  if (q.targetId) base = base.where('l.target_id', '=', q.targetId);
+  const [rows, count] = await Promise.all([
+    base.leftJoin('users as u', 'u.id', 'l.operator_id')
+      .select(['l.id', 'l.operator_id', 'u.username', 'l.action', 'l.target_type', 'l.target_id', 'l.reason', 'l.details_json', 'l.created_at'])
+      .orderBy('l.id', 'desc').limit(q.limit).offset(q.offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: Number(count.n),
+    rows: rows.map((r) => ({
+      id: Number(r.id), operatorId: r.operator_id, operatorUsername: r.username ?? null, action: r.action,
+      targetType: r.target_type, targetId: r.target_id, reason: r.reason, details: parseDetails(r.details_json),
+      createdAt: Number(r.created_at),
+    })),
+  };
+}
+
+function parseDetails(json: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(json);
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+  } catch {
+    return {};
+  }
+}
