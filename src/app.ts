@@ -33,13 +33,13 @@ export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<Fastify
 
   app.decorateRequest('ctx', { getter: () => ctx });
   app.decorateRequest('locale', 'es' as Locale);
+  await app.register(cookie, { secret: ctx.secrets.cookieSecret });
+  // After the cookie plugin, so that the language cookie is already parsed.
   app.addHook('onRequest', async (request, reply) => {
     const cookieLang = request.cookies?.lang;
     request.locale = cookieLang === 'en' || cookieLang === 'es' ? cookieLang : localeFromHeader(request.headers['accept-language']);
     reply.header('x-request-id', request.id);
   });
-
-  await app.register(cookie, { secret: ctx.secrets.cookieSecret });
   await app.register(csrf, {
     cookieKey: '_csrf_secret',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: ctx.config.publicUrl.startsWith('https:') },
