@@ -11,6 +11,7 @@ import { localeFromHeader, type Locale } from './shared/i18n.ts';
 import { renderWebError } from './web/render.ts';
 import { registerPages } from './web/pages.routes.ts';
 import { FEATURES } from './features.ts';
+import { registerDocs } from './docs/docs.routes.ts';
 
 export interface AppOptions {
   logger?: boolean | object;
@@ -63,6 +64,8 @@ export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<Fastify
   await app.register(rateLimit, { global: false });
   await registerBodyParsers(app);
   registerErrorHandling(app, renderWebError);
+
+  await registerDocs(app, ctx);
 
   app.get('/health', async (_request, reply) => {
     try {

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testServer, type TestServer } from '../helpers/env.ts';
+import { get } from '../helpers/http.ts';
+
+describe('API documentation', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await testServer();
+  });
+  afterAll(async () => s.close());
+
+  it('serves an OpenAPI 3 document built from the route schemas', async () => {
+    const r = await get(`${s.baseUrl}/docs/openapi.json`);
+    expect(r.status).toBe(200);
+    expect(r.body.openapi).toMatch(/^3\./);
+    // Only routes that are registered appear; the health route is hidden.
+    expect(Object.keys(r.body.paths)).not.toContain('/health');
+    for (const p of Object.keys(r.body.paths)) expect(p.startsWith('/api/') || p.startsWith('/oauth/')).toBe(true);
+    expect(Object.keys(r.body.paths)).toEqual(expect.arrayContaining([
+      '/oauth/v2/token', '/api/payment-intent/.json', '/api/payment-intent/show.json',
+      '/api/payment-intent/execute/sale.json', '/api/payment/find.json', '/api/user/profile.json',
+    ]));
+    const create = r.body.paths['/api/payment-intent/.json'].post;
+    expect(create.requestBody.content['application/json'].schema.properties.paymentintent.required).toContain('intent');
+    expect(create.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('serves the interactive page', async () => {
+    const r = await get(`${s.baseUrl}/docs`, { accept: 'text/html' });
+    const page = r.status === 302 ? await get(`${s.baseUrl}${r.headers.get('location')}`) : r;
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('swagger');
+  });
+});
