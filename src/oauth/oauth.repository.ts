@@ -1,0 +1,89 @@
+import type { Kysely } from 'kysely';
+import type { DB, OauthCodesTable } from '../db/schema.ts';
+
+type Db = Kysely<DB>;
+
+export interface ClientRow {
+  id: string;
+  client_id: string;
+  secret_hash: string;
+  secret_version: number;
+  owner_user_id: string;
+  name: string;
+  description: string;
+  home_url: string;
+  redirect_uris: string;
+  status: 'active' | 'suspended' | 'revoked';
+  owner_status: string;
+  has_logo: number;
+}
+
+/** One query for everything the token endpoint and the consent page need to know about a client. */
+export async function findClient(db: Db, clientId: string): Promise<ClientRow | undefined> {
+  return db.selectFrom('apps as a')
+    .innerJoin('users as u', 'u.id', 'a.owner_user_id')
+    .select((eb) => [
+      'a.id', 'a.client_id', 'a.secret_hash', 'a.secret_version', 'a.owner_user_id', 'a.name', 'a.description',
+      'a.home_url', 'a.redirect_uris', 'a.status', 'u.status as owner_status',
+      eb.case().when('a.logo_png', 'is not', null).then(1).else(0).end().as('has_logo'),
+    ])
+    .where('a.client_id', '=', clientId)
+    .executeTakeFirst();
+}
+
+export interface RefreshRow {
+  kind: 'access' | 'refresh';
+  app_id: string;
+  user_id: string;
+  family_id: string;
+  secret_version: number;
+  expires_at: number;
+  revoked_at: number | null;
+  used_at: number | null;
+  app_secret_version: number;
+  user_status: string;
+}
+
+export async function findToken(db: Db, tokenHash: string): Promise<RefreshRow | undefined> {
+  return db.selectFrom('oauth_tokens as t')
+    .innerJoin('apps as a', 'a.id', 't.app_id')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select([
+      't.kind', 't.app_id', 't.user_id', 't.family_id', 't.secret_version', 't.expires_at', 't.revoked_at', 't.used_at',
+      'a.secret_version as app_secret_version', 'u.status as user_status',
+    ])
+    .where('t.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+/** Marks a refresh token used; false when it was already used or revoked (a concurrent rotation lost). */
+export async function markRefreshUsed(db: Db, tokenHash: string, nowMs: number): Promise<boolean> {
+  const r = await db.updateTable('oauth_tokens').set({ used_at: nowMs })
+    .where('token_hash', '=', tokenHash).where('kind', '=', 'refresh')
+    .where('used_at', 'is', null).where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function insertCode(db: Db, row: OauthCodesTable): Promise<void> {
+  await db.insertInto('oauth_codes').values(row).execute();
+}
+
+export async function findCode(db: Db, codeHash: string) {
+  return db.selectFrom('oauth_codes as c')
+    .innerJoin('users as u', 'u.id', 'c.user_id')
+    .select([
+      'c.code_hash', 'c.app_id', 'c.user_id', 'c.redirect_uri', 'c.scope', 'c.code_challenge', 'c.code_challenge_method',
+      'c.expires_at', 'c.used_at', 'u.status as user_status',
+    ])
+    .where('c.code_hash', '=', codeHash)
+    .executeTakeFirst();
+}
+
+/** Single use: only the first caller marks the code used. */
+export async function markCodeUsed(db: Db, codeHash: string, nowMs: number): Promise<boolean> {
+  const r = await db.updateTable('oauth_codes').set({ used_at: nowMs })
+    .where('code_hash', '=', codeHash).where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import type { Ctx } from '../context.ts';
+import { tokenEndpoint } from './token.service.ts';
+
+export async function registerToken(app: FastifyInstance, ctx: Ctx): Promise<void> {
+  const handle = tokenEndpoint(ctx);
+  app.post('/oauth/v2/token', async (request, reply) => {
+    const r = await handle({ authorization: request.headers.authorization, body: request.body, locale: request.locale });
+    return reply.code(r.status).headers(r.headers).send(r.body);
+  });
+}
