@@ -3,6 +3,7 @@ import { defineMessages } from '../shared/i18n.ts';
 export const checkoutMsg = defineMessages({
   'checkout.title': { es: 'Pagar a {merchant}', en: 'Pay {merchant}' },
   'checkout.pay_to': { es: 'Está pagando a', en: 'You are paying' },
+  'checkout.order_from': { es: 'Orden de pago de', en: 'Payment order from' },
   'checkout.total': { es: 'Total a pagar', en: 'Total to pay' },
   'checkout.order': { es: 'Detalle de la compra', en: 'Order details' },
   'checkout.invoice': { es: 'Referencia del comercio: {ref}', en: 'Merchant reference: {ref}' },
@@ -49,8 +50,8 @@ export const checkoutMsg = defineMessages({
   'checkout.not_found': { es: 'No encontramos esta orden de pago.', en: 'We could not find this payment order.' },
   'checkout.unavailable_title': { es: 'Este pago ya no está disponible', en: 'This payment is no longer available' },
   'checkout.unavailable': {
-    es: 'La orden de pago ya fue procesada, cancelada o venció. No se realizó ningún cargo desde esta página.',
-    en: 'The payment order was already processed, canceled or has expired. Nothing was charged from this page.',
+    es: 'Esta orden de pago ya fue autorizada, cancelada o venció. Vuelva al comercio para ver el estado de su compra.',
+    en: 'This payment order was already authorized, canceled or has expired. Go back to the merchant to see the status of your order.',
   },
   'checkout.back_to_merchant': { es: 'Volver a {merchant}', en: 'Back to {merchant}' },
   'checkout.secure_note': {
