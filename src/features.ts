@@ -2,6 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Ctx } from './context.ts';
 import { registerOAuth } from './oauth/oauth.routes.ts';
 import { registerCheckout } from './checkout/checkout.routes.ts';
+import { registerPaymentIntents } from './payment-intents/payment-intent.routes.ts';
+import { registerPayments } from './payments/payment.routes.ts';
+import { registerProfile } from './profile/profile.routes.ts';
+import { registerSandboxAutorize } from './sandbox/autorize.routes.ts';
+import { registerPayouts } from './payouts/payout.routes.ts';
+import { registerOnboarding } from './onboarding/register.routes.ts';
+import { registerApps } from './apps/apps.routes.ts';
+import { registerWallet } from './wallet/wallet.routes.ts';
 
 /** Each feature folder contributes one registration function. Order matters only for hooks. */
 export type Feature = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
@@ -9,4 +17,12 @@ export type Feature = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
 export const FEATURES: Feature[] = [
   registerOAuth,
   registerCheckout,
+  registerPaymentIntents,
+  registerPayments,
+  registerProfile,
+  registerSandboxAutorize,
+  registerPayouts,
+  registerOnboarding,
+  registerApps,
+  registerWallet,
 ];

@@ -1,6 +1,9 @@
 import type { Ctx } from './context.ts';
+import { payoutSettlementWorker } from './payouts/payout.routes.ts';
 
 /** Background loops started with each environment's listener (callback delivery, expiry...). */
 export type Worker = (ctx: Ctx) => () => Promise<void>;
 
-export const BACKGROUND_WORKERS: Worker[] = [];
+export const BACKGROUND_WORKERS: Worker[] = [
+  (ctx) => payoutSettlementWorker(ctx),
+];

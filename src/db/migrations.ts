@@ -308,10 +308,22 @@ function auditAppendOnly(d: Dialect): Migration {
   };
 }
 
+/** One batch "pending to load" per account and type, also under concurrent requests. */
+function payoutsPendingBatch(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.createIndex('payout_batches_one_pending').on('payout_batches')
+        .columns(['owner_user_id', 'type']).unique().where(sql.ref('status'), '=', 'PENDING_LOAD').execute();
+      await db.schema.createIndex('payout_items_batch').on('payout_items').columns(['batch_id', 'created_at']).execute();
+    },
+  };
+}
+
 /** Later migrations append here, each a function of the dialect. */
 const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0001_initial', initial],
   ['0002_backoffice_audit_append_only', auditAppendOnly],
+  ['0003_payouts_pending_batch', payoutsPendingBatch],
 ];
 
 export function migrationProvider(d: Dialect): MigrationProvider {

@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import type { Ctx } from '../context.ts';
+import type { PayoutBatchesTable } from '../db/schema.ts';
+import { idempotent } from '../http/idempotency.ts';
+import { paginate, readPage } from '../http/paginator.ts';
+import { authenticateApi } from '../oauth/bearer.ts';
+import { apiDate } from '../shared/clock.ts';
+import { doc, text } from '../shared/input.ts';
+import { formatMinor } from '../shared/money.ts';
+import { BANKS } from './banks.ts';
+import { ownBatch, readType, registerItem, settleDue, submitBatch } from './payout.service.ts';
+import type { Worker } from '../workers.ts';
+
+type Batch = PayoutBatchesTable;
+
+function serializeBatch(b: Batch) {
+  return {
+    id: b.id, ref: b.ref, type: b.type, status: b.status, item_count: b.item_count,
+    amount_total: formatMinor(Number(b.total_minor)), fee_total: formatMinor(Number(b.fee_minor)),
+    debit_total: formatMinor(Number(b.total_minor) + Number(b.fee_minor)),
+    created_at: apiDate(b.created_at), submitted_at: b.submitted_at === null ? null : apiDate(b.submitted_at),
+  };
+}
+
+async function batchWithItems(ctx: Ctx, b: Batch) {
+  const items = await ctx.store.db.selectFrom('payout_items').selectAll().where('batch_id', '=', b.id).orderBy('created_at').orderBy('ref').execute();
+  return {
+    ...serializeBatch(b),
+    items: items.map((i) => ({
+      ref: i.ref, reference: i.reference, name_account: i.name_account, identification_number: i.identification_number,
+      bank_account: i.bank_account, bank: BANKS[i.bank_code], amount: formatMinor(Number(i.amount_minor)),
+      phone: i.phone, email: i.email, status: i.status,
+    })),
+  };
+}
+
+export async function registerPayouts(app: FastifyInstance, ctx: Ctx): Promise<void> {
+  app.post('/api/multipayment/register-item.json', async (request, reply) => {
+    const caller = await authenticateApi(ctx, request);
+    return idempotent(ctx, request, reply, caller.app.id, async () => {
+      const type = readType(request.query);
+      return { status: 200, body: await registerItem(ctx, caller, type, request.body) };
+    });
+  });
+
+  app.get('/api/multipayment/.json', async (request) => {
+    const caller = await authenticateApi(ctx, request);
+    const page = readPage(request.query);
+    const base = ctx.store.db.selectFrom('payout_batches').where('owner_user_id', '=', caller.user.id);
+    const [{ n }, rows] = await Promise.all([
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      base.selectAll().orderBy('created_at', 'desc').orderBy('ref', 'desc').limit(page.maxPerPage).offset(page.offset).execute(),
+    ]);
+    return paginate(`${ctx.config.publicUrl}/api/multipayment/.json`, page, Number(n), rows.map(serializeBatch));
+  });
+
+  app.get('/api/multipayment/show.json', async (request) => {
+    const caller = await authenticateApi(ctx, request);
+    return batchWithItems(ctx, await ownBatch(ctx, caller, text(doc(request.query).id)));
+  });
+
+  app.post('/api/multipayment/submit.json', async (request, reply) => {
+    const caller = await authenticateApi(ctx, request);
+    return idempotent(ctx, request, reply, caller.app.id, async () => {
+      const id = text(doc(request.query).id) ?? text(doc(doc(request.body).multi_payment).id);
+      return { status: 200, body: await batchWithItems(ctx, await submitBatch(ctx, caller, id)) };
+    });
+  });
+}
+
+/** Settles interbank batches once their 24 hours have passed. */
+export const payoutSettlementWorker: Worker = (ctx) => {
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() => (stopped ? 0 : settleDue(ctx))).catch((err) => ctx.log.error({ err }, 'payout settlement failed'));
+  }, 60_000);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+};

@@ -1,0 +1,187 @@
+import type { Ctx } from '../context.ts';
+import type { PayoutBatchesTable } from '../db/schema.ts';
+import { forUpdate, isUniqueViolation, type Tx } from '../db/store.ts';
+import type { ApiCaller } from '../oauth/bearer.ts';
+import { postEntry } from '../ledger/ledger.ts';
+import { nextRef } from '../ledger/refs.ts';
+import { systemAccountId } from '../ledger/system-accounts.ts';
+import { isEmail, isPhone, normalizeDocument, normalizePhone } from '../accounts/validation.ts';
+import { InvariantError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { FormErrors } from '../shared/form.ts';
+import { newId } from '../shared/ids.ts';
+import { doc, text } from '../shared/input.ts';
+import { parseMoney } from '../shared/money.ts';
+import { DAY_MS } from '../shared/clock.ts';
+import { bankOf } from './banks.ts';
+import './payout.messages.ts';
+
+export type PayoutType = PayoutBatchesTable['type'];
+export const PAYOUT_TYPES: readonly PayoutType[] = ['DISPERSION', 'DISPERSION_INSTANT_INTERBANK'];
+
+/** Fee per item, in céntimos: interbank in 24 h, or instant at a higher fee. */
+export const FEE_PER_ITEM_MINOR: Record<PayoutType, number> = { DISPERSION: 150, DISPERSION_INSTANT_INTERBANK: 500 };
+/** How long a DISPERSION batch takes to settle with the banks. */
+export const SETTLEMENT_MS: Record<PayoutType, number> = { DISPERSION: DAY_MS, DISPERSION_INSTANT_INTERBANK: 0 };
+export const MAX_ITEMS = 1000;
+
+const ITEM_SHAPE = { reference: null, nameAccount: null, identificationNumber: null, bankAccount: null, amount: null, phone: null, email: null };
+
+export function readType(query: unknown): PayoutType {
+  const t = text(doc(query).type)?.toUpperCase();
+  if (!t || !PAYOUT_TYPES.includes(t as PayoutType)) throw ValidationError.global('payout.type_invalid');
+  return t as PayoutType;
+}
+
+interface ItemInput {
+  reference: string; nameAccount: string; identificationNumber: string; bankAccount: string; bankCode: string;
+  amountMinor: number; phone: string | null; email: string | null;
+}
+
+function readItem(body: unknown): ItemInput {
+  const f = doc(doc(body).multi_payment_item);
+  const errors = new FormErrors();
+  const reference = text(f.reference) ?? '';
+  if (!reference) errors.add(['reference'], 'common.required');
+  else if (reference.length > 100) errors.add(['reference'], 'common.too_long');
+  const nameAccount = text(f.nameAccount) ?? '';
+  if (!nameAccount) errors.add(['nameAccount'], 'common.required');
+  else if (nameAccount.length > 120) errors.add(['nameAccount'], 'common.too_long');
+  const identificationNumber = text(f.identificationNumber) ?? '';
+  if (!identificationNumber) errors.add(['identificationNumber'], 'common.required');
+  else if (!/^[VEPJG]\d{5,9}$/.test(normalizeDocument(identificationNumber))) errors.add(['identificationNumber'], 'payout.identification_invalid');
+  const bankAccount = (text(f.bankAccount) ?? '').replace(/[\s-]/g, '');
+  let bankCode = '';
+  if (!bankAccount) errors.add(['bankAccount'], 'common.required');
+  else if (!/^\d{20}$/.test(bankAccount)) errors.add(['bankAccount'], 'payout.bank_account_invalid');
+  else {
+    const bank = bankOf(bankAccount);
+    if (!bank) errors.global('payout.bank_not_found');
+    else bankCode = bank.code;
+  }
+  const amount = parseMoney(f.amount);
+  if (!amount.ok) errors.add(['amount'], `money.${amount.reason}`);
+  else if (amount.minor <= 0) errors.add(['amount'], 'money.must_be_positive');
+  const phoneText = text(f.phone);
+  const phone = phoneText ? normalizePhone(phoneText) : null;
+  if (phone && !isPhone(phone)) errors.add(['phone'], 'account.phone_invalid');
+  const email = text(f.email)?.toLowerCase() ?? null;
+  if (email && !isEmail(email)) errors.add(['email'], 'account.email_invalid');
+  errors.throwIfAny(ITEM_SHAPE);
+  return { reference, nameAccount, identificationNumber, bankAccount, bankCode, amountMinor: amount.ok ? amount.minor : 0, phone, email };
+}
+
+async function pendingBatch(tx: Tx, caller: ApiCaller, type: PayoutType, nowMs: number) {
+  const find = () => forUpdate(tx, tx.selectFrom('payout_batches').selectAll()
+    .where('owner_user_id', '=', caller.user.id).where('type', '=', type).where('status', '=', 'PENDING_LOAD')).executeTakeFirst();
+  const found = await find();
+  if (found) return found;
+  const batch = {
+    id: newId(), ref: await nextRef(tx, 'MP', nowMs), owner_user_id: caller.user.id, app_id: caller.app.id, type,
+    status: 'PENDING_LOAD', total_minor: 0, fee_minor: 0, item_count: 0, entry_id: null, created_at: nowMs, submitted_at: null,
+  };
+  await tx.insertInto('payout_batches').values(batch).execute();
+  return batch;
+}
+
+/** Adds one item to the caller's batch of that type that is pending to load (creating it). */
+export async function registerItem(ctx: Ctx, caller: ApiCaller, type: PayoutType, body: unknown) {
+  const item = readItem(body);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ctx.store.tx(async (tx) => {
+        const now = ctx.clock.now();
+        const batch = await pendingBatch(tx, caller, type, now);
+        if (batch.item_count >= MAX_ITEMS) throw ValidationError.global('payout.batch_full', { max: MAX_ITEMS });
+        const ref = await nextRef(tx, 'MP', now);
+        await tx.insertInto('payout_items').values({
+          id: newId(), batch_id: batch.id, ref, reference: item.reference, name_account: item.nameAccount,
+          identification_number: item.identificationNumber, bank_account: item.bankAccount, bank_code: item.bankCode,
+          amount_minor: item.amountMinor, phone: item.phone, email: item.email, status: 'APPROVED', created_at: now,
+        }).execute();
+        await tx.updateTable('payout_batches').set((eb) => ({
+          total_minor: eb('total_minor', '+', item.amountMinor),
+          fee_minor: eb('fee_minor', '+', FEE_PER_ITEM_MINOR[type]),
+          item_count: eb('item_count', '+', 1),
+        })).where('id', '=', batch.id).execute();
+        return { ref, identification_number: item.identificationNumber, status: 'APPROVED' };
+      });
+    } catch (e) {
+      // Two first items at once both tried to open the pending batch: the loser retries and joins it.
+      if (!isUniqueViolation(e) || attempt >= 2) throw e;
+    }
+  }
+}
+
+export async function ownBatch(ctx: Ctx, caller: ApiCaller, id: string | undefined) {
+  if (!id) throw new NotFoundError();
+  const batch = await ctx.store.db.selectFrom('payout_batches').selectAll()
+    .where((eb) => eb.or([eb('id', '=', id), eb('ref', '=', id)])).executeTakeFirst();
+  if (!batch || batch.owner_user_id !== caller.user.id) throw new NotFoundError();
+  return batch;
+}
+
+/**
+ * Submits a batch: one entry debits the app's receiving account for the total and the
+ * fees, crediting the payout clearing account and the fee account. At most once: the
+ * batch row is locked and must still be pending.
+ */
+export async function submitBatch(ctx: Ctx, caller: ApiCaller, id: string | undefined) {
+  const owned = await ownBatch(ctx, caller, id);
+  return ctx.store.tx(async (tx) => {
+    const now = ctx.clock.now();
+    const batch = await forUpdate(tx, tx.selectFrom('payout_batches').selectAll().where('id', '=', owned.id)).executeTakeFirstOrThrow();
+    if (batch.status !== 'PENDING_LOAD') throw ValidationError.global('payout.batch_not_pending');
+    if (batch.item_count === 0) throw ValidationError.global('payout.batch_empty');
+    const [payouts, fees] = [await systemAccountId(tx, 'payouts'), await systemAccountId(tx, 'fees')];
+    const total = Number(batch.total_minor);
+    const fee = Number(batch.fee_minor);
+    let entry;
+    try {
+      entry = await postEntry(tx, {
+        kind: 'payout', description: `Dispersión ${batch.ref}`, refPrefix: 'MP', nowMs: now,
+        postings: [
+          { accountId: caller.app.receiving_account_id, amountMinor: -(total + fee) },
+          { accountId: payouts, amountMinor: total },
+          { accountId: fees, amountMinor: fee },
+        ],
+      });
+    } catch (e) {
+      if (e instanceof InvariantError && e.invariant === 'balance_must_not_go_negative') throw ValidationError.global('ledger.insufficient_funds');
+      throw e;
+    }
+    const settled = SETTLEMENT_MS[batch.type] === 0;
+    await tx.updateTable('payout_batches').set({ status: settled ? 'SETTLED' : 'PROCESSING', entry_id: entry.id, submitted_at: now })
+      .where('id', '=', batch.id).execute();
+    await tx.updateTable('payout_items').set({ status: settled ? 'SETTLED' : 'PROCESSING' }).where('batch_id', '=', batch.id).execute();
+    if (settled) await settle(tx, batch.id, batch.ref, total, now);
+    return tx.selectFrom('payout_batches').selectAll().where('id', '=', batch.id).executeTakeFirstOrThrow();
+  });
+}
+
+/** The money leaves the platform for the banks: clearing account to the outside world. */
+async function settle(tx: Tx, batchId: string, ref: string, totalMinor: number, nowMs: number) {
+  const [payouts, funding] = [await systemAccountId(tx, 'payouts'), await systemAccountId(tx, 'funding')];
+  await postEntry(tx, {
+    kind: 'payout_settlement', description: `Liquidación ${ref}`, refPrefix: 'MP', nowMs,
+    postings: [{ accountId: payouts, amountMinor: -totalMinor }, { accountId: funding, amountMinor: totalMinor }],
+  });
+  await tx.updateTable('payout_batches').set({ status: 'SETTLED' }).where('id', '=', batchId).execute();
+  await tx.updateTable('payout_items').set({ status: 'SETTLED' }).where('batch_id', '=', batchId).execute();
+}
+
+/** Settles every DISPERSION batch whose 24 hours have passed. Safe to run from several processes. */
+export async function settleDue(ctx: Ctx): Promise<number> {
+  const now = ctx.clock.now();
+  const due = await ctx.store.db.selectFrom('payout_batches').select(['id'])
+    .where('status', '=', 'PROCESSING').where('submitted_at', '<=', now - SETTLEMENT_MS.DISPERSION).limit(100).execute();
+  let n = 0;
+  for (const { id } of due) {
+    n += await ctx.store.tx(async (tx) => {
+      const b = await forUpdate(tx, tx.selectFrom('payout_batches').selectAll().where('id', '=', id)).executeTakeFirstOrThrow();
+      if (b.status !== 'PROCESSING') return 0;
+      await settle(tx, b.id, b.ref, Number(b.total_minor), now);
+      return 1;
+    });
+  }
+  return n;
+}
