@@ -1,0 +1,75 @@
+import type { Ctx } from '../context.ts';
+import type { ApiCaller } from '../oauth/bearer.ts';
+import { InvariantError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { FormErrors } from '../shared/form.ts';
+import { doc, text } from '../shared/input.ts';
+import { executeIntentPayment } from './payment-intent.execute.ts';
+import { firstWallet, lockIntent, type IntentRow } from './payment-intent.repository.ts';
+import { expireIfDue, stateMessage } from './payment-intent.state.ts';
+
+export const EXECUTE_SALE_SHAPE = { paymentIntent: null, payer: null } as const;
+
+export interface ExecuteSaleInput {
+  intentId: string;
+  payerId: string;
+}
+
+/**
+ * The intent id comes from ?id= or, on the bare path (WooCommerce), from
+ * payment_execution[paymentIntent]; when both are given they must agree.
+ */
+export function readExecuteSale(query: unknown, body: unknown): ExecuteSaleInput {
+  const errors = new FormErrors();
+  const fromQuery = text(doc(query).id);
+  const pe = doc(doc(body).payment_execution);
+  const fromBody = text(pe.paymentIntent);
+  const payerId = text(pe.payer);
+  if (!fromQuery && !fromBody) errors.add(['paymentIntent'], 'intent.id_required');
+  if (fromQuery && fromBody && fromQuery !== fromBody) errors.add(['paymentIntent'], 'intent.id_mismatch');
+  if (!payerId) errors.add(['payer'], 'intent.payer_required');
+  errors.throwIfAny({ ...EXECUTE_SALE_SHAPE });
+  return { intentId: (fromQuery ?? fromBody)!, payerId: payerId! };
+}
+
+type Outcome = { ok: true; row: IntentRow } | { ok: false; errors: FormErrors };
+
+const refuse = (f: (e: FormErrors) => void): Outcome => {
+  const errors = new FormErrors();
+  f(errors);
+  return { ok: false, errors };
+};
+
+/**
+ * Executes an approved sale in one transaction holding the intent's row lock: debit the
+ * approver, credit the destination, run the distributions, state `executed`. A lazily
+ * expired intent is committed as canceled before the refusal is returned.
+ */
+export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSaleInput): Promise<IntentRow> {
+  const now = ctx.clock.now();
+  let outcome: Outcome;
+  try {
+    outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {
+      const locked = await lockIntent(tx, input.intentId);
+      if (!locked || locked.owner_user_id !== caller.user.id) throw new NotFoundError('intent.not_found');
+      if (locked.intent !== 'sale') return refuse((e) => e.add(['paymentIntent'], 'intent.not_a_sale'));
+      const row = await expireIfDue(tx, locked, now);
+      if (row.state !== 'approved') return refuse((e) => e.global(stateMessage(row.state)));
+      if (row.payer_user_id !== input.payerId) return refuse((e) => e.add(['payer'], 'intent.wrong_payer'));
+      if (row.payer_user_id === row.owner_user_id) return refuse((e) => e.add(['payer'], 'intent.payer_is_merchant'));
+      const wallet = await firstWallet(tx, row.payer_user_id);
+      if (!wallet) return refuse((e) => e.global('intent.payer_no_wallet'));
+      await executeIntentPayment(tx, row, { userId: row.payer_user_id, accountId: wallet.id }, now);
+      return { ok: true, row: { ...row, state: 'executed', executed_at: now } };
+    });
+  } catch (e) {
+    if (e instanceof InvariantError && e.invariant === 'balance_must_not_go_negative') {
+      throw new ValidationError(new FormErrors().global('ledger.insufficient_funds').toTree({ ...EXECUTE_SALE_SHAPE }));
+    }
+    if (e instanceof InvariantError && e.invariant === 'execute_at_most_once') {
+      throw new ValidationError(new FormErrors().global('intent.state_executed').toTree({ ...EXECUTE_SALE_SHAPE }));
+    }
+    throw e;
+  }
+  if (!outcome.ok) throw new ValidationError(outcome.errors.toTree({ ...EXECUTE_SALE_SHAPE }));
+  return outcome.row;
+}

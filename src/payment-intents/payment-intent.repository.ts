@@ -1,0 +1,67 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB, IntentState, PaymentIntentsTable } from '../db/schema.ts';
+import { forUpdate, type Tx } from '../db/store.ts';
+
+export type IntentRow = PaymentIntentsTable;
+type Db = Kysely<DB> | Tx;
+
+const ID_MAX = 64;
+
+export async function insertIntent(db: Db, row: IntentRow): Promise<void> {
+  await db.insertInto('payment_intents').values(row).execute();
+}
+
+export async function findIntent(db: Db, id: string): Promise<IntentRow | undefined> {
+  if (!id || id.length > ID_MAX) return undefined;
+  return db.selectFrom('payment_intents').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The intent row, locked for the rest of the transaction (FOR UPDATE on PostgreSQL). */
+export async function lockIntent(tx: Tx, id: string): Promise<IntentRow | undefined> {
+  if (!id || id.length > ID_MAX) return undefined;
+  return forUpdate(tx, tx.selectFrom('payment_intents').selectAll().where('id', '=', id)).executeTakeFirst();
+}
+
+export async function setIntentState(
+  tx: Tx, id: string, from: IntentState[], patch: Partial<Omit<IntentRow, 'id'>> & { state: IntentState },
+): Promise<boolean> {
+  const r = await tx.updateTable('payment_intents').set(patch).where('id', '=', id).where('state', 'in', from).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function listIntents(db: Db, ownerUserId: string, offset: number, limit: number): Promise<IntentRow[]> {
+  return db.selectFrom('payment_intents').selectAll().where('owner_user_id', '=', ownerUserId)
+    .orderBy('created_at', 'desc').orderBy('id', 'desc').offset(offset).limit(limit).execute();
+}
+
+export async function countIntents(db: Db, ownerUserId: string): Promise<number> {
+  const r = await db.selectFrom('payment_intents').select(sql<number>`count(*)`.as('n'))
+    .where('owner_user_id', '=', ownerUserId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** A wallet of this user by its handle (the merchant's own accounts only). */
+export async function ownWalletByHandle(db: Db, userId: string, handle: string) {
+  return db.selectFrom('digital_accounts').select(['id', 'handle'])
+    .where('handle', '=', handle).where('user_id', '=', userId).where('kind', '=', 'wallet').executeTakeFirst();
+}
+
+export async function walletById(db: Db, id: string) {
+  return db.selectFrom('digital_accounts').select(['id', 'handle', 'user_id', 'name']).where('id', '=', id).executeTakeFirst();
+}
+
+/** Wallets by handle with whether each is authorized for distributions on the app. */
+export async function distributionAccounts(db: Db, appId: string, handles: string[]) {
+  if (handles.length === 0) return [];
+  return db.selectFrom('digital_accounts as a')
+    .leftJoin('app_distribution_accounts as d', (j) => j.onRef('d.account_id', '=', 'a.id').on('d.app_id', '=', appId))
+    .select(['a.id', 'a.handle', 'd.status'])
+    .where('a.handle', 'in', handles).where('a.kind', '=', 'wallet')
+    .execute();
+}
+
+/** The first wallet of a user: where a payer's money comes from. */
+export async function firstWallet(db: Db, userId: string) {
+  return db.selectFrom('digital_accounts').select(['id', 'handle', 'balance_minor']).where('user_id', '=', userId)
+    .where('kind', '=', 'wallet').orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+}

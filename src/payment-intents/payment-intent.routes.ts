@@ -1,0 +1,45 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Ctx } from '../context.ts';
+import { readPage } from '../http/paginator.ts';
+import { authenticateApi } from '../oauth/bearer.ts';
+import { doc, text } from '../shared/input.ts';
+import { executeSale, readExecuteSale } from './execute-sale.service.ts';
+import { serializeIntent } from './payment-intent.serializer.ts';
+import { createIntent, getOwnIntent, listOwnIntents } from './payment-intent.service.ts';
+
+type Result = { status: number; body: unknown };
+
+async function send(reply: FastifyReply, run: () => Promise<Result>): Promise<FastifyReply> {
+  const r = await run();
+  return reply.code(r.status).send(r.body);
+}
+
+export async function registerPaymentIntents(app: FastifyInstance, ctx: Ctx): Promise<void> {
+  app.post('/api/payment-intent/.json', async (request, reply) => {
+    const caller = await authenticateApi(ctx, request);
+    return send(reply, async () => {
+      const row = await createIntent(ctx, caller, request.body);
+      return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row) };
+    });
+  });
+
+  app.get('/api/payment-intent/.json', async (request) => {
+    const caller = await authenticateApi(ctx, request);
+    return listOwnIntents(ctx, caller, readPage(request.query));
+  });
+
+  app.get('/api/payment-intent/show.json', async (request) => {
+    const caller = await authenticateApi(ctx, request);
+    const row = await getOwnIntent(ctx, caller, text(doc(request.query).id));
+    return serializeIntent(ctx, ctx.store.db, row);
+  });
+
+  app.post('/api/payment-intent/execute/sale.json', async (request, reply) => {
+    const caller = await authenticateApi(ctx, request, 'button');
+    return send(reply, async () => {
+      const input = readExecuteSale(request.query, request.body);
+      const row = await executeSale(ctx, caller, input);
+      return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row) };
+    });
+  });
+}

@@ -1,0 +1,136 @@
+import type { Kysely } from 'kysely';
+import type { Ctx } from '../context.ts';
+import type { DB } from '../db/schema.ts';
+import type { Tx } from '../db/store.ts';
+import { toApiNumber } from '../shared/money.ts';
+import type { IntentRow } from './payment-intent.repository.ts';
+import { canAnnul, effectiveState } from './payment-intent.state.ts';
+import { parseTransactions, type StoredTransaction } from './payment-intent.types.ts';
+
+// The PaymentIntent resource exactly as api.md shows it: snake_case keys, JSON numbers
+// for amounts, absolute links from the environment's public URL.
+
+type Db = Kysely<DB> | Tx;
+type Related = { id: string; ref: string };
+
+interface Extras {
+  payers: Map<string, { id: string; phone: string | null; full_name: string }>;
+  payments: Map<string, Map<number, Related>>;
+  history: Map<string, { uri: string; method: string; status_code: number | null; body: string }[]>;
+  payTokens: Map<string, { id: string; _data: { name: string } }[]>;
+}
+
+const currency = (id: string) => ({ id });
+
+async function loadExtras(db: Db, rows: IntentRow[]): Promise<Extras> {
+  const ids = rows.map((r) => r.id);
+  const payerIds = [...new Set(rows.map((r) => r.payer_user_id).filter((x): x is string => !!x))];
+  const recipientIds = [...new Set(rows.filter((r) => r.intent === 'request' && r.recipient_user_id).map((r) => r.recipient_user_id!))];
+  const extras: Extras = { payers: new Map(), payments: new Map(), history: new Map(), payTokens: new Map() };
+  if (ids.length === 0) return extras;
+  const [payers, payments, attempts, wallets] = await Promise.all([
+    payerIds.length ? db.selectFrom('users').select(['id', 'phone', 'full_name']).where('id', 'in', payerIds).execute() : [],
+    db.selectFrom('payments').select(['id', 'ref', 'intent_id', 'txn_index']).where('intent_id', 'in', ids).execute(),
+    db.selectFrom('callback_attempts').select(['intent_id', 'uri', 'method', 'status_code', 'body'])
+      .where('intent_id', 'in', ids).orderBy('id').execute(),
+    recipientIds.length
+      ? db.selectFrom('digital_accounts as a').innerJoin('users as u', 'u.id', 'a.user_id')
+        .select(['a.id', 'a.user_id', 'u.document', 'u.full_name', 'u.business_name'])
+        .where('a.user_id', 'in', recipientIds).where('a.kind', '=', 'wallet')
+        .orderBy('a.created_at').orderBy('a.id').execute()
+      : [],
+  ]);
+  for (const p of payers) extras.payers.set(p.id, p);
+  for (const p of payments) {
+    const m = extras.payments.get(p.intent_id!) ?? new Map<number, Related>();
+    m.set(Number(p.txn_index), { id: p.id, ref: p.ref });
+    extras.payments.set(p.intent_id!, m);
+  }
+  for (const a of attempts) {
+    const list = extras.history.get(a.intent_id) ?? [];
+    list.push({ uri: a.uri, method: a.method, status_code: a.status_code === null ? null : Number(a.status_code), body: a.body });
+    extras.history.set(a.intent_id, list);
+  }
+  for (const w of wallets) {
+    const list = extras.payTokens.get(w.user_id!) ?? [];
+    list.push({ id: w.id, _data: { name: `${w.document ?? ''}-${w.business_name ?? w.full_name}` } });
+    extras.payTokens.set(w.user_id!, list);
+  }
+  return extras;
+}
+
+function transaction(t: StoredTransaction, index: number, intent: IntentRow, extras: Extras, executed: boolean) {
+  const related = extras.payments.get(intent.id)?.get(index);
+  return {
+    id: t.id,
+    amount: {
+      currency: currency(t.currency),
+      total: toApiNumber(t.totalMinor),
+      details: { shipping: toApiNumber(t.shippingMinor), tax: toApiNumber(t.taxMinor), sub_total: toApiNumber(t.subTotalMinor) },
+    },
+    items: t.items.map((i) => ({
+      name: i.name, quantity: i.quantity, currency: currency(i.currency), sku: i.sku, price: toApiNumber(i.priceMinor),
+    })),
+    description: t.description,
+    invoice_number: t.invoiceNumber,
+    digital_account_destination: { username: t.destinationHandle },
+    ...(related ? { related_resources: { [intent.intent]: related } } : {}),
+    distributions: t.distributions.map((d) => ({
+      state: executed ? (intent.state === 'annulled' ? 'canceled' : 'completed') : 'pending',
+      digital_account_destination: { username: d.handle },
+      amount: toApiNumber(d.amountMinor),
+      description: d.description,
+    })),
+  };
+}
+
+function links(ctx: Ctx, row: IntentRow, nowMs: number) {
+  const base = ctx.config.publicUrl;
+  const id = encodeURIComponent(row.id);
+  return {
+    self: { href: `${base}/api/payment-intent/show.json?id=${id}`, method: 'GET' },
+    execute: { href: `${base}/api/payment-intent/execute/${row.intent}.json?id=${id}`, method: 'POST' },
+    ...(row.intent === 'sale' ? { approval_url: { href: `${base}/p/express-checkout/${id}/1`, method: 'GET' } } : {}),
+    ...(canAnnul(row, nowMs) ? { cancel: { href: `${base}/api/payment-intent/cancel.json`, method: 'POST' } } : {}),
+  };
+}
+
+function resource(ctx: Ctx, row: IntentRow, extras: Extras) {
+  const nowMs = ctx.clock.now();
+  const payer = row.payer_user_id ? extras.payers.get(row.payer_user_id) : undefined;
+  const executed = row.state === 'executed' || row.state === 'annulled';
+  return {
+    id: row.id,
+    intent: row.intent,
+    state: effectiveState(row, nowMs),
+    ...(payer ? { payer: { payer_info: { id: payer.id, _data: { fullname: payer.phone ?? payer.full_name } } } } : {}),
+    redirect_urls: {
+      return_url: row.return_url,
+      cancel_url: row.cancel_url,
+      history_responses: extras.history.get(row.id) ?? [],
+    },
+    total: {
+      currency: currency(row.currency),
+      items: toApiNumber(Number(row.items_minor)),
+      shipping: toApiNumber(Number(row.shipping_minor)),
+      tax: toApiNumber(Number(row.tax_minor)),
+      amount: toApiNumber(Number(row.total_minor)),
+    },
+    transactions: parseTransactions(row.transactions_json).map((t, i) => transaction(t, i, row, extras, executed)),
+    ...(row.intent === 'request' ? { pay_tokens: extras.payTokens.get(row.recipient_user_id ?? '') ?? [] } : {}),
+    _links: links(ctx, row, nowMs),
+  };
+}
+
+export type PaymentIntentResource = ReturnType<typeof resource>;
+
+/** Serializes intents with a fixed number of queries, whatever their count. */
+export async function serializeIntents(ctx: Ctx, db: Db, rows: IntentRow[]): Promise<PaymentIntentResource[]> {
+  const extras = await loadExtras(db, rows);
+  return rows.map((r) => resource(ctx, r, extras));
+}
+
+export async function serializeIntent(ctx: Ctx, db: Db, row: IntentRow): Promise<PaymentIntentResource> {
+  const [r] = await serializeIntents(ctx, db, [row]);
+  return r;
+}
