@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import {
-  CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDriver, SqliteIntrospector,
+  CompiledQuery, sql, Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDriver, SqliteIntrospector,
   SqliteQueryCompiler, type DatabaseConnection, type Dialect, type Transaction,
 } from 'kysely';
 import type { StoreConfig } from '../config/config.ts';
@@ -64,16 +64,88 @@ export function openSqlite(file: string): Database.Database {
   return database;
 }
 
+interface Job {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+const MAX_GROUP = 256;
+
+/**
+ * Group commit for SQLite. With synchronous=FULL every COMMIT waits for the disk, and
+ * SQLite has one writer anyway, so transactions that arrive together run one after the
+ * other inside one BEGIN IMMEDIATE ... COMMIT, each in its own savepoint: a failing one
+ * rolls back alone, and every caller is answered only after the shared COMMIT is on disk.
+ */
+class GroupCommitter {
+  private queue: Job[] = [];
+  private scheduled = false;
+
+  constructor(private readonly db: Kysely<DB>) {}
+
+  run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // Let the requests already read from the sockets enqueue theirs before we start.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const batch = this.queue.splice(0, MAX_GROUP);
+    try {
+      if (batch.length === 1) {
+        const [job] = batch;
+        await this.db.transaction().execute(job.fn).then(job.resolve, job.reject);
+      } else if (batch.length > 1) {
+        await this.runGroup(batch);
+      }
+    } finally {
+      if (this.queue.length) setImmediate(() => void this.drain());
+      else this.scheduled = false;
+    }
+  }
+
+  private async runGroup(batch: Job[]): Promise<void> {
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const job of batch) {
+          await sql`savepoint grp`.execute(trx);
+          try {
+            const value = await job.fn(trx);
+            await sql`release savepoint grp`.execute(trx);
+            outcomes.push({ ok: true, value });
+          } catch (e) {
+            await sql`rollback to savepoint grp`.execute(trx);
+            await sql`release savepoint grp`.execute(trx);
+            outcomes.push({ ok: false, value: e });
+          }
+        }
+      });
+    } catch (e) {
+      for (const job of batch) job.reject(e);
+      return;
+    }
+    batch.forEach((job, i) => (outcomes[i].ok ? job.resolve(outcomes[i].value) : job.reject(outcomes[i].value)));
+  }
+}
+
 const RETRYABLE_PG = new Set(['40P01', '40001']);
 
 export async function openStore(cfg: StoreConfig, fileName: string): Promise<Store> {
   if (cfg.databaseUrl) return openPostgres(cfg.databaseUrl, cfg.pgSchema ?? 'public');
   const database = openSqlite(path.join(cfg.dataDir, fileName));
   const db = new Kysely<DB>({ dialect: sqliteDialect(database) });
+  const committer = new GroupCommitter(db);
   const store: Store = {
     db,
     dialect: 'sqlite',
-    tx: (fn) => db.transaction().execute(fn),
+    tx: (fn) => committer.run(fn),
     close: () => db.destroy(),
   };
   await migrate(store);

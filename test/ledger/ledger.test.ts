@@ -70,4 +70,17 @@ describe('ledger', () => {
     await te.ctx.store.db.updateTable('digital_accounts').set({ balance_minor: 1_000 }).where('id', '=', a).execute();
     expect((await verifyLedger(te.ctx.store.db)).ok).toBe(true);
   });
+
+  it('transactions committed together stay independent: a failing one rolls back alone', async () => {
+    const [a, b] = await fundedAccounts(te.ctx, [1_000, 0]);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) =>
+      post([{ accountId: a, amountMinor: -(i % 2 ? 100 : 5_000) }, { accountId: b, amountMinor: i % 2 ? 100 : 5_000 }])));
+    const ok = results.filter((r) => r.status === 'fulfilled').length;
+    expect(ok).toBe(10);
+    expect(await balanceOf(te.ctx, a)).toBe(0);
+    expect(await balanceOf(te.ctx, b)).toBe(1_000);
+    const refs = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.ref] : []));
+    expect(new Set(refs).size).toBe(10);
+    expect((await verifyLedger(te.ctx.store.db)).ok).toBe(true);
+  });
 });
