@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
 import type { Tx } from '../db/store.ts';
 import { isUniqueViolation } from '../db/store.ts';
 import { randomCode } from '../shared/ids.ts';
@@ -34,6 +36,21 @@ export async function issueCodes(tx: Tx, type: CodeType, count: number, issuedBy
 
 export type CodeCheck = { ok: true } | { ok: false; key: string; params?: Record<string, string> };
 
+type CodeRow = { type: string; status: string; issued_by: string | null } | undefined;
+
+function judge(row: CodeRow, expected: CodeType, requireIssuer: boolean): CodeCheck {
+  if (!row || (requireIssuer && !row.issued_by)) return { ok: false, key: 'code.unknown' };
+  if (row.status !== 'available') return { ok: false, key: 'code.used' };
+  if (row.type !== expected) return { ok: false, key: 'code.wrong_type', params: { type: row.type, expected } };
+  return { ok: true };
+}
+
+/** What consumeCode would say, without using the code: lets a form report every error at once. */
+export async function peekCode(db: Kysely<DB> | Tx, code: string, expected: CodeType, requireIssuer: boolean): Promise<CodeCheck> {
+  const row = await db.selectFrom('affiliation_codes').select(['type', 'status', 'issued_by']).where('code', '=', code).executeTakeFirst();
+  return judge(row, expected, requireIssuer);
+}
+
 /**
  * Marks a code used by a user, inside the registration's transaction. The update is
  * conditional on the code being available, so a code can be used once even under races.
@@ -41,10 +58,9 @@ export type CodeCheck = { ok: true } | { ok: false; key: string; params?: Record
 export async function consumeCode(
   tx: Tx, code: string, expected: CodeType, userId: string, nowMs: number, requireIssuer: boolean,
 ): Promise<CodeCheck> {
-  const row = await tx.selectFrom('affiliation_codes').selectAll().where('code', '=', code).executeTakeFirst();
-  if (!row || (requireIssuer && !row.issued_by)) return { ok: false, key: 'code.unknown' };
-  if (row.status !== 'available') return { ok: false, key: 'code.used' };
-  if (row.type !== expected) return { ok: false, key: 'code.wrong_type', params: { type: row.type, expected } };
+  const row = await tx.selectFrom('affiliation_codes').select(['type', 'status', 'issued_by']).where('code', '=', code).executeTakeFirst();
+  const check = judge(row, expected, requireIssuer);
+  if (!check.ok) return check;
   const res = await tx.updateTable('affiliation_codes').set({ status: 'used', used_by: userId, used_at: nowMs })
     .where('code', '=', code).where('status', '=', 'available').executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) return { ok: false, key: 'code.used' };

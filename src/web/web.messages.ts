@@ -43,4 +43,39 @@ export const webMsg = defineMessages({
   'web.language': { es: 'English', en: 'Español' },
   'web.working': { es: 'Procesando…', en: 'Working…' },
   'web.signed_out': { es: 'Sesión cerrada.', en: 'Signed out.' },
+  'web.nav_main': { es: 'Principal', en: 'Main' },
+  'web.home_open_account': { es: 'Abrir una cuenta', en: 'Open an account' },
+  'web.home_register_business': { es: 'Registrar cuenta empresarial', en: 'Register a business account' },
+  'web.home_register_personal': {
+    es: '¿Necesita un pagador de prueba? Registre también una cuenta personal.',
+    en: 'Need a test payer? Register a personal account too.',
+  },
+  'web.home_people': { es: 'Para personas', en: 'For people' },
+  'web.home_people_text': {
+    es: 'Pague en comercios y envíe dinero al instante con su usuario, teléfono o documento y su PIN.',
+    en: 'Pay at shops and send money instantly by username, phone or document with your PIN.',
+  },
+  'web.home_business': { es: 'Para comercios', en: 'For businesses' },
+  'web.home_business_text': {
+    es: 'Cobre desde su tienda web con el botón de pago y desde su sistema de facturación o punto de venta.',
+    en: 'Get paid from your web shop with the payment button and from your billing or point-of-sale system.',
+  },
+  'web.home_developers': { es: 'Para desarrolladores', en: 'For developers' },
+  'web.home_developers_text': {
+    es: 'Un API REST sobre HTTPS con OAuth2. Integre primero en el sandbox y luego cambie la URL base y las llaves.',
+    en: 'A REST API over HTTPS with OAuth2. Integrate in the sandbox first, then change the base URL and the keys.',
+  },
+  'web.home_requirements': { es: 'Requisitos para comercios', en: 'Requirements for businesses' },
+  'web.home_req_code': {
+    es: 'Código de afiliación, entregado por el equipo de ventas de mPandco.',
+    en: 'An affiliation code, given by the mPandco sales team.',
+  },
+  'web.home_req_domain': { es: 'Dominio propio, con HTTPS.', en: 'Your own domain, with HTTPS.' },
+  'web.home_req_source': { es: 'Código fuente propio o acceso al mismo.', en: 'Your own source code, or access to it.' },
+  'web.home_req_hosting': { es: 'Alojamiento en servidor propio o de terceros.', en: 'Hosting on your own or a third-party server.' },
+  'web.home_sandbox_money': {
+    es: 'Todo lo que ocurre aquí usa dinero de prueba: nada se cobra ni se paga de verdad.',
+    en: 'Everything here uses test money: nothing is really charged or paid.',
+  },
+  'web.nav_apps': { es: 'Aplicaciones oAuth', en: 'OAuth applications' },
 });
