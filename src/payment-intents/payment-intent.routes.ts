@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../context.ts';
+import { idempotent } from '../http/idempotency.ts';
 import { readPage } from '../http/paginator.ts';
 import { authenticateApi } from '../oauth/bearer.ts';
 import { doc, text } from '../shared/input.ts';
@@ -7,17 +8,10 @@ import { executeSale, readExecuteSale } from './execute-sale.service.ts';
 import { serializeIntent } from './payment-intent.serializer.ts';
 import { createIntent, getOwnIntent, listOwnIntents } from './payment-intent.service.ts';
 
-type Result = { status: number; body: unknown };
-
-async function send(reply: FastifyReply, run: () => Promise<Result>): Promise<FastifyReply> {
-  const r = await run();
-  return reply.code(r.status).send(r.body);
-}
-
 export async function registerPaymentIntents(app: FastifyInstance, ctx: Ctx): Promise<void> {
   app.post('/api/payment-intent/.json', async (request, reply) => {
     const caller = await authenticateApi(ctx, request);
-    return send(reply, async () => {
+    return idempotent(ctx, request, reply, caller.app.id, async () => {
       const row = await createIntent(ctx, caller, request.body);
       return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row) };
     });
@@ -36,7 +30,7 @@ export async function registerPaymentIntents(app: FastifyInstance, ctx: Ctx): Pr
 
   app.post('/api/payment-intent/execute/sale.json', async (request, reply) => {
     const caller = await authenticateApi(ctx, request, 'button');
-    return send(reply, async () => {
+    return idempotent(ctx, request, reply, caller.app.id, async () => {
       const input = readExecuteSale(request.query, request.body);
       const row = await executeSale(ctx, caller, input);
       return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row) };
