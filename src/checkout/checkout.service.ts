@@ -1,8 +1,7 @@
 import type { Ctx } from '../context.ts';
-import type { Tx } from '../db/store.ts';
-import {
-  findIntentForPage, findPayer, firstWallet, lockIntent, markApproved, markCanceled, type LockedIntent, type PageIntent,
-} from './checkout.repository.ts';
+import { firstWallet, lockIntent, setIntentState } from '../payment-intents/payment-intent.repository.ts';
+import { expireIfDue, isExpired } from '../payment-intents/payment-intent.state.ts';
+import { appIsActive, findIntentForPage, findPayer, type PageIntent } from './checkout.repository.ts';
 import { isRedirectable, withQuery } from './checkout.urls.ts';
 import { merchantView, orderView, type MerchantView, type OrderView } from './checkout.view.ts';
 import './checkout.messages.ts';
@@ -33,12 +32,9 @@ export type StateChange =
 
 const ID_RE = /^[0-9a-zA-Z-]{1,64}$/;
 
-export const isExpired = (expiresAt: number | null, nowMs: number): boolean =>
-  expiresAt !== null && Number(expiresAt) <= nowMs;
-
 /** created, unexpired, and its app still active: the only intents this page may change. */
 function isOpen(i: Pick<PageIntent, 'state' | 'expires_at' | 'app_status'>, nowMs: number): boolean {
-  return i.state === 'created' && !isExpired(i.expires_at, nowMs) && i.app_status === 'active';
+  return i.state === 'created' && !isExpired(i, nowMs) && i.app_status === 'active';
 }
 
 export async function loadIntent(ctx: Ctx, id: string): Promise<PageIntent | undefined> {
@@ -76,34 +72,26 @@ async function payerView(ctx: Ctx, userId: string, intent: PageIntent): Promise<
   };
 }
 
-/**
- * Moves an expired `created` intent to `canceled` (it counts as canceled anyway) and
- * says whether the row may still change. Runs on the locked row.
- */
-async function settleExpiry(tx: Tx, row: LockedIntent, nowMs: number): Promise<boolean> {
-  if (row.state !== 'created') return false;
-  if (isExpired(row.expires_at, nowMs)) {
-    await markCanceled(tx, row.id, nowMs);
-    return false;
-  }
-  return true;
-}
-
 /** The customer authorizes: created -> approved with the payer; then back to return_url. */
 export async function authorizeIntent(ctx: Ctx, id: string, payerUserId: string): Promise<StateChange> {
   if (!ID_RE.test(id)) return { kind: 'not_found' };
   return ctx.store.tx(async (tx): Promise<StateChange> => {
     const nowMs = ctx.clock.now();
-    const row = await lockIntent(tx, id);
-    if (!row || row.intent !== 'sale') return { kind: 'not_found' };
-    if (!(await settleExpiry(tx, row, nowMs)) || row.app_status !== 'active') return { kind: 'unavailable' };
-    if (!isRedirectable(row.return_url)) return { kind: 'unavailable' };
+    const locked = await lockIntent(tx, id);
+    if (!locked || locked.intent !== 'sale') return { kind: 'not_found' };
+    const row = await expireIfDue(tx, locked, nowMs);
+    if (row.state !== 'created' || !isRedirectable(row.return_url) || !(await appIsActive(tx, row.app_id))) {
+      return { kind: 'unavailable' };
+    }
     if (row.owner_user_id === payerUserId) return { kind: 'refused' };
     // The balance is checked again when the merchant executes; here it only spares the
     // customer an approval that is bound to fail.
     const wallet = await firstWallet(tx, payerUserId);
     if (!wallet || Number(wallet.balance_minor) < Number(row.total_minor)) return { kind: 'refused' };
-    if (!(await markApproved(tx, row.id, payerUserId, nowMs))) return { kind: 'unavailable' };
+    const approved = await setIntentState(tx, row.id, ['created'], {
+      state: 'approved', payer_user_id: payerUserId, approved_at: nowMs,
+    });
+    if (!approved) return { kind: 'unavailable' };
     return { kind: 'redirect', location: withQuery(row.return_url, { paymentIntent: row.id, payerId: payerUserId }) };
   });
 }
@@ -116,10 +104,13 @@ export async function cancelIntent(ctx: Ctx, id: string): Promise<StateChange> {
   if (!ID_RE.test(id)) return { kind: 'not_found' };
   return ctx.store.tx(async (tx): Promise<StateChange> => {
     const nowMs = ctx.clock.now();
-    const row = await lockIntent(tx, id);
-    if (!row || row.intent !== 'sale') return { kind: 'not_found' };
-    if (row.state !== 'created' || !isRedirectable(row.cancel_url)) return { kind: 'unavailable' };
-    if (!(await markCanceled(tx, row.id, nowMs))) return { kind: 'unavailable' };
+    const locked = await lockIntent(tx, id);
+    if (!locked || locked.intent !== 'sale') return { kind: 'not_found' };
+    if (locked.state !== 'created' || !isRedirectable(locked.cancel_url)) return { kind: 'unavailable' };
+    const row = await expireIfDue(tx, locked, nowMs);
+    const canceled = row.state === 'canceled'
+      || await setIntentState(tx, row.id, ['created'], { state: 'canceled', canceled_at: nowMs });
+    if (!canceled) return { kind: 'unavailable' };
     return { kind: 'redirect', location: withQuery(row.cancel_url, { paymentIntent: row.id }) };
   });
 }
