@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../src/shared/clock.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
-import { get } from '../helpers/http.ts';
+import { get, type Res } from '../helpers/http.ts';
 import { createSale, merchantWithToken, show, type Merchant } from './fixtures.ts';
 
 describe('GET /api/payment-intent/show.json and the list', () => {
@@ -43,7 +43,7 @@ describe('GET /api/payment-intent/show.json and the list', () => {
     let href: string | undefined = `${s.baseUrl}/api/payment-intent/.json?maxPerPage=2`;
     const seen: string[] = [];
     while (href) {
-      const r = await get(href, m.auth);
+      const r: Res = await get(href, m.auth);
       seen.push(...r.body.data.map((x: { id: string }) => x.id));
       href = r.body.links.next?.href;
     }
