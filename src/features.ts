@@ -10,6 +10,8 @@ import { registerPayouts } from './payouts/payout.routes.ts';
 import { registerOnboarding } from './onboarding/register.routes.ts';
 import { registerApps } from './apps/apps.routes.ts';
 import { registerWallet } from './wallet/wallet.routes.ts';
+import { registerBackoffice } from './backoffice/backoffice.routes.ts';
+import { registerGolive } from './golive/golive.routes.ts';
 
 /** Each feature folder contributes one registration function. Order matters only for hooks. */
 export type Feature = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
@@ -25,4 +27,6 @@ export const FEATURES: Feature[] = [
   registerOnboarding,
   registerApps,
   registerWallet,
+  registerBackoffice,
+  registerGolive,
 ];

@@ -7,6 +7,7 @@ import { parseMoney } from '../shared/money.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { translateTree } from '../http/errors.ts';
 import { envArg, output, parse, UsageError, withEnv } from './args.ts';
+import { adminCommand } from './admin.ts';
 
 export type Command = { usage: string; run: (argv: string[]) => Promise<number> };
 
@@ -115,6 +116,7 @@ export const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  admin: adminCommand,
 };
 
 /** Turns a validation error from a service into readable lines for the terminal. */
