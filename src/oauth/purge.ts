@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import type { Ctx } from '../context.ts';
+import type { DB } from '../db/schema.ts';
+import { DAY_MS, HOUR_MS } from '../shared/clock.ts';
+
+const BATCH = 1000;
+
+/**
+ * Deletes tokens and codes long past their expiry, in small batches so that SQLite's single
+ * writer is never held for long. A used refresh token is kept for one more idle period after it
+ * expires, and a code for a day, so that a late replay is still recognised and ends its family.
+ */
+export async function purgeExpired(db: Kysely<DB>, nowMs: number, refreshIdleSec: number): Promise<number> {
+  let total = 0;
+  const tokenCutoff = nowMs - refreshIdleSec * 1000;
+  for (;;) {
+    const r = await db.deleteFrom('oauth_tokens').where('token_hash', 'in', (eb) =>
+      eb.selectFrom('oauth_tokens').select('token_hash').where('expires_at', '<', tokenCutoff).limit(BATCH)).executeTakeFirst();
+    const n = Number(r.numDeletedRows);
+    total += n;
+    if (n < BATCH) break;
+  }
+  const codes = await db.deleteFrom('oauth_codes').where('expires_at', '<', nowMs - DAY_MS).executeTakeFirst();
+  return total + Number(codes.numDeletedRows);
+}
+
+export function tokenPurgeWorker(ctx: Ctx): () => Promise<void> {
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running
+      .then(() => (stopped ? 0 : purgeExpired(ctx.store.db, ctx.clock.now(), ctx.config.refreshTokenIdleSec)))
+      .catch((err) => ctx.log.error({ err }, 'token purge failed'));
+  }, HOUR_MS);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}
