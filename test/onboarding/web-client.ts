@@ -92,3 +92,23 @@ export function newPerson(kind: 'personal' | 'business', extra: Record<string, s
   };
   return { ...base, ...extra };
 }
+
+/** Registers a business through the real sign-up page and returns its signed-in client. */
+export async function signedUpBusiness(
+  s: { baseUrl: string; ctx: { env: string; store: { tx: <T>(fn: (tx: any) => Promise<T>) => Promise<T> } }; clock: { now(): number } },
+  extra: Record<string, string> = {},
+): Promise<{ web: WebClient; person: Record<string, string> }> {
+  let code: string;
+  if (s.ctx.env === 'sandbox') {
+    code = (await (await fetch(`${s.baseUrl}/sbx/codes.json?access_token=test-token`)).json()).regular;
+  } else {
+    const { issueCodes } = await import('../../src/onboarding/codes.service.ts');
+    [code] = await s.ctx.store.tx((tx) => issueCodes(tx, 'commercial', 1, 'operator-test', s.clock.now()));
+  }
+  const web = new WebClient(s.baseUrl);
+  await web.get('/register/business');
+  const person = newPerson('business', { affiliationCode: code, ...extra });
+  const r = await web.post('/register/business', person);
+  expect(r.status, r.html.slice(0, 500)).toBe(303);
+  return { web, person };
+}
