@@ -20,7 +20,9 @@ describe('consent in a real browser', () => {
   beforeAll(async () => {
     s = await testServer();
     shop = http.createServer((req, res) => {
-      arrivals.push(new URL(req.url ?? '/', redirectUri));
+      const url = new URL(req.url ?? '/', redirectUri);
+      // Browsers also ask for /favicon.ico; only the callback counts.
+      if (url.pathname === '/oauth/callback') arrivals.push(url);
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     });
     await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
