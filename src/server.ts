@@ -63,9 +63,6 @@ export function banner(running: Running[]): string {
 
 export async function serve(envs: EnvName[], opts: ServeOptions): Promise<void> {
   const running: Running[] = [];
-  for (const env of envs) running.push(await startEnvironment(env, opts, envs.length === 1));
-  process.stdout.write(banner(running));
-
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -79,6 +76,9 @@ export async function serve(envs: EnvName[], opts: ServeOptions): Promise<void> 
     }));
     process.exit(0);
   };
+  // Handlers first: whoever reads the banner may signal us at once.
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  for (const env of envs) running.push(await startEnvironment(env, opts, envs.length === 1));
+  process.stdout.write(banner(running));
 }

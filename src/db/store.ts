@@ -3,8 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import {
-  CompiledQuery, sql, Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDriver, SqliteIntrospector,
-  SqliteQueryCompiler, type DatabaseConnection, type Dialect, type Transaction,
+  CompiledQuery, sql, Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteIntrospector,
+  SqliteQueryCompiler, type DatabaseConnection, type Dialect, type Driver, type QueryResult, type Transaction,
 } from 'kysely';
 import type { StoreConfig } from '../config/config.ts';
 import type { DB } from './schema.ts';
@@ -39,16 +39,88 @@ pg.types.setTypeParser(20, (v: string) => {
   return n;
 });
 
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(conn: DatabaseConnection): Promise<void> {
+/** A mutex for SQLite's one connection, as Kysely's own driver keeps. */
+class ConnectionMutex {
+  private locked = false;
+  private waiters: (() => void)[] = [];
+  async lock(): Promise<void> {
+    if (!this.locked) {
+      this.locked = true;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+  unlock(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.locked = false;
+  }
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/** better-sqlite3 behind Kysely, with prepared statements cached by their SQL text. */
+class CachingSqliteConnection implements DatabaseConnection {
+  private readonly cache = new Map<string, Database.Statement>();
+  constructor(private readonly database: Database.Database) {}
+
+  private statement(sqlText: string): Database.Statement {
+    let stmt = this.cache.get(sqlText);
+    if (!stmt) {
+      stmt = this.database.prepare(sqlText);
+      if (this.cache.size >= STATEMENT_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(sqlText, stmt);
+    }
+    return stmt;
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const stmt = this.statement(query.sql);
+    const params = query.parameters as unknown[];
+    if (stmt.reader) return { rows: stmt.all(...params) as R[] };
+    const { changes, lastInsertRowid } = stmt.run(...params);
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  }
+
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming is not used with SQLite here');
+  }
+}
+
+/** Write transactions start with BEGIN IMMEDIATE: the write lock is taken before any read. */
+class ImmediateSqliteDriver implements Driver {
+  private readonly mutex = new ConnectionMutex();
+  private readonly connection: CachingSqliteConnection;
+  constructor(private readonly database: Database.Database) {
+    this.connection = new CachingSqliteConnection(database);
+  }
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.mutex.lock();
+    return this.connection;
+  }
+  async beginTransaction(conn: DatabaseConnection): Promise<void> {
     await conn.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+  async commitTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw('commit'));
+  }
+  async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw('rollback'));
+  }
+  async releaseConnection(): Promise<void> {
+    this.mutex.unlock();
+  }
+  async destroy(): Promise<void> {
+    this.database.close();
   }
 }
 
 function sqliteDialect(database: Database.Database): Dialect {
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new ImmediateSqliteDriver({ database }),
+    createDriver: () => new ImmediateSqliteDriver(database),
     createIntrospector: (db) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };
