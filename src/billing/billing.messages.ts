@@ -1,0 +1,75 @@
+import { defineMessages } from '../shared/i18n.ts';
+
+export const billingMsg = defineMessages({
+  'billing.not_a_request': {
+    es: 'Esta intención de pago no es una solicitud de pago (request).',
+    en: 'This payment intent is not a payment request.',
+  },
+  'billing.pay_token_required': {
+    es: 'Indique la cuenta con la que paga el cliente (payToken).',
+    en: 'Enter the account the customer pays with (payToken).',
+  },
+  'billing.pay_token_invalid': {
+    es: 'La cuenta indicada no es una cuenta del pagador de esta solicitud.',
+    en: 'The account given is not an account of this request’s payer.',
+  },
+  'billing.pay_tokens_differ': {
+    es: 'Todas las transacciones deben pagarse con la misma cuenta.',
+    en: 'All transactions must be paid from the same account.',
+  },
+  'billing.transaction_unknown': {
+    es: 'Esta transacción no pertenece a la intención de pago.',
+    en: 'This transaction does not belong to the payment intent.',
+  },
+  'billing.pin_required': { es: 'Indique el PIN de operaciones.', en: 'Enter the operations PIN.' },
+  'billing.app_unavailable': {
+    es: 'El comercio no puede recibir pagos en este momento.',
+    en: 'The business cannot receive payments right now.',
+  },
+  'billing.state_created': { es: 'Pendiente', en: 'Pending' },
+  'billing.state_executed': { es: 'Pagada', en: 'Paid' },
+  'billing.state_rejected': { es: 'Rechazada', en: 'Declined' },
+  'billing.state_canceled': { es: 'Cancelada o vencida', en: 'Canceled or expired' },
+  'billing.state_annulled': { es: 'Anulada por el comercio', en: 'Annulled by the business' },
+  'billing.state_approved': { es: 'Autorizada', en: 'Authorized' },
+  'billing.pending_title': { es: 'Solicitudes de pago pendientes', en: 'Pending payment requests' },
+  'billing.pending_count': { es: '{count} por pagar', en: '{count} to pay' },
+  'billing.pending_open': { es: 'Ver y pagar', en: 'View and pay' },
+  'billing.request_title': { es: 'Solicitud de pago de {merchant}', en: 'Payment request from {merchant}' },
+  'billing.request_from': { es: 'Le cobra', en: 'Billing you' },
+  'billing.total': { es: 'Total a pagar', en: 'Total to pay' },
+  'billing.detail': { es: 'Detalle', en: 'Details' },
+  'billing.invoice': { es: 'Factura {ref}', en: 'Invoice {ref}' },
+  'billing.quantity_price': { es: '{quantity} × {price}', en: '{quantity} × {price}' },
+  'billing.subtotal': { es: 'Subtotal', en: 'Subtotal' },
+  'billing.shipping': { es: 'Envío', en: 'Shipping' },
+  'billing.tax': { es: 'Impuesto', en: 'Tax' },
+  'billing.received': { es: 'Recibida el {date}', en: 'Received on {date}' },
+  'billing.expires': { es: 'Vence el {date}', en: 'Expires on {date}' },
+  'billing.pay_title': { es: 'Pagar con su PIN', en: 'Pay with your PIN' },
+  'billing.account': { es: 'Cuenta a debitar', en: 'Account to debit' },
+  'billing.account_option': { es: '@{handle} · saldo {balance}', en: '@{handle} · balance {balance}' },
+  'billing.pin': { es: 'PIN de operaciones (4 dígitos)', en: 'Operations PIN (4 digits)' },
+  'billing.pay_button': { es: 'Pagar {amount}', en: 'Pay {amount}' },
+  'billing.decline_title': { es: '¿No reconoce este cobro?', en: 'Do not recognise this charge?' },
+  'billing.decline_button': { es: 'Rechazar solicitud', en: 'Decline request' },
+  'billing.decline_hint': {
+    es: 'El comercio será notificado y no se moverá dinero.',
+    en: 'The business will be notified and no money will move.',
+  },
+  'billing.paid_notice': {
+    es: 'Pago realizado. Referencia {ref}. Le avisamos al comercio.',
+    en: 'Payment made. Reference {ref}. We are letting the business know.',
+  },
+  'billing.declined_notice': { es: 'Rechazó esta solicitud de pago.', en: 'You declined this payment request.' },
+  'billing.closed': {
+    es: 'Esta solicitud ya no está pendiente: {state}.',
+    en: 'This request is no longer pending: {state}.',
+  },
+  'billing.reference': { es: 'Referencia', en: 'Reference' },
+  'billing.back_wallet': { es: 'Volver a mi billetera', en: 'Back to my wallet' },
+  'billing.secure': {
+    es: 'Su PIN nunca se comparte con el comercio.',
+    en: 'Your PIN is never shared with the business.',
+  },
+});

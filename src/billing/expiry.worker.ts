@@ -1,0 +1,18 @@
+import type { Ctx } from '../context.ts';
+import { pollLoop } from '../callbacks/poll-loop.ts';
+import { cancelExpired } from './requests.repository.ts';
+
+export const EXPIRY_POLL_MS = 30_000;
+
+/**
+ * Intents still waiting (created or approved) past expires_at become `canceled`. Every
+ * state change already treats them so under its row lock; this pass makes the stored
+ * state say it too. One conditional UPDATE: an intent executed meanwhile is left alone.
+ */
+export async function expireDue(ctx: Ctx): Promise<number> {
+  return cancelExpired(ctx.store.db, ctx.clock.now());
+}
+
+export function startExpiryWorker(ctx: Ctx): () => Promise<void> {
+  return pollLoop(ctx, 'intent-expiry', EXPIRY_POLL_MS, () => expireDue(ctx));
+}

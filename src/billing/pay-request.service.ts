@@ -1,0 +1,112 @@
+import type { Ctx } from '../context.ts';
+import { checkPin } from '../accounts/accounts.service.ts';
+import { isPin } from '../accounts/validation.ts';
+import { withQuery } from '../checkout/checkout.urls.ts';
+import { enqueueCallback } from '../callbacks/outbox.ts';
+import { executeIntentPayment } from '../payment-intents/payment-intent.execute.ts';
+import { lockIntent, setIntentState, type IntentRow } from '../payment-intents/payment-intent.repository.ts';
+import { effectiveState, expireIfDue, stateMessage } from '../payment-intents/payment-intent.state.ts';
+import { InvariantError, NotFoundError } from '../shared/errors.ts';
+import { appStatus, payerWallet } from './requests.repository.ts';
+import './billing.messages.ts';
+
+// Paying a billing request, shared by the merchant's cashier (execute/request.json) and
+// the payer's wallet page. The PIN is checked before the money transaction (scrypt is
+// slow); the transaction then re-checks the state under the intent's row lock, moves the
+// money and writes the merchant callback to the outbox, all or nothing.
+
+export type PayField = 'payToken' | 'pin';
+
+export interface Refusal {
+  field?: PayField;
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+/** A request that cannot be paid (or declined) now; each caller maps it to its own form. */
+export class RequestRefused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.key);
+  }
+}
+
+const refuse = (key: string, field?: PayField, params?: Refusal['params']) => new RequestRefused({ key, field, params });
+
+export interface PayInput {
+  /** The payer's digital account (a pay token). */
+  accountId: string;
+  pin: string;
+}
+
+/** The merchant's return URL with the contract's parameters. */
+export const returnCallbackUrl = (row: IntentRow, payerId: string): string =>
+  withQuery(row.return_url, { paymentIntent: row.id, payerId });
+
+async function checkBeforePin(ctx: Ctx, intent: IntentRow, accountId: string, nowMs: number): Promise<string> {
+  if (intent.intent !== 'request' || !intent.recipient_user_id) throw refuse('billing.not_a_request');
+  const state = effectiveState(intent, nowMs);
+  if (state !== 'created') throw refuse(stateMessage(state));
+  if ((await appStatus(ctx.store.db, intent.app_id)) !== 'active') throw refuse('billing.app_unavailable');
+  if (!accountId) throw refuse('billing.pay_token_required', 'payToken');
+  const wallet = await payerWallet(ctx.store.db, intent.recipient_user_id, accountId);
+  if (!wallet) throw refuse('billing.pay_token_invalid', 'payToken');
+  return wallet.id;
+}
+
+async function verifyPin(ctx: Ctx, userId: string, pin: string): Promise<void> {
+  if (!pin) throw refuse('billing.pin_required', 'pin');
+  if (!isPin(pin)) throw refuse('account.pin_invalid', 'pin');
+  const r = await checkPin(ctx.store.db, userId, pin, ctx.clock.now());
+  if (r.ok) return;
+  if (r.reason === 'locked') throw refuse('account.pin_locked', 'pin', { minutes: r.minutes ?? 15 });
+  throw refuse('account.pin_wrong', 'pin');
+}
+
+type Outcome = { ok: true; row: IntentRow } | { ok: false; refusal: RequestRefused };
+
+/** Pays a `created` request from one of its recipient's wallets; throws RequestRefused otherwise. */
+export async function payRequest(ctx: Ctx, intent: IntentRow, input: PayInput): Promise<IntentRow> {
+  const accountId = await checkBeforePin(ctx, intent, input.accountId, ctx.clock.now());
+  const payerId = intent.recipient_user_id!;
+  await verifyPin(ctx, payerId, input.pin);
+  const now = ctx.clock.now();
+  let outcome: Outcome;
+  try {
+    outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {
+      const locked = await lockIntent(tx, intent.id);
+      if (!locked) throw new NotFoundError('intent.not_found');
+      const row = await expireIfDue(tx, locked, now);
+      if (row.state !== 'created') return { ok: false, refusal: refuse(stateMessage(row.state)) };
+      await executeIntentPayment(tx, row, { userId: payerId, accountId }, now);
+      await enqueueCallback(tx, { intentId: row.id, appId: row.app_id, url: returnCallbackUrl(row, payerId), nowMs: now });
+      return { ok: true, row: { ...row, state: 'executed', executed_at: now, payer_user_id: payerId } };
+    });
+  } catch (e) {
+    if (e instanceof InvariantError && e.invariant === 'balance_must_not_go_negative') throw refuse('ledger.insufficient_funds');
+    if (e instanceof InvariantError && e.invariant === 'execute_at_most_once') throw refuse('intent.state_executed');
+    throw e;
+  }
+  if (!outcome.ok) throw outcome.refusal;
+  return outcome.row;
+}
+
+/**
+ * The payer declines a `created` request: state `rejected`, no money moves, and the
+ * merchant's cancel URL is called (with paymentIntent) through the outbox.
+ */
+export async function declineRequest(ctx: Ctx, userId: string, intentId: string): Promise<IntentRow> {
+  const now = ctx.clock.now();
+  const outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {
+    const locked = await lockIntent(tx, intentId);
+    if (!locked || locked.intent !== 'request' || locked.recipient_user_id !== userId) throw new NotFoundError('intent.not_found');
+    const row = await expireIfDue(tx, locked, now);
+    if (row.state !== 'created') return { ok: false, refusal: refuse(stateMessage(row.state)) };
+    await setIntentState(tx, row.id, ['created'], { state: 'rejected' });
+    await enqueueCallback(tx, {
+      intentId: row.id, appId: row.app_id, url: withQuery(row.cancel_url, { paymentIntent: row.id }), nowMs: now,
+    });
+    return { ok: true, row: { ...row, state: 'rejected' } };
+  });
+  if (!outcome.ok) throw outcome.refusal;
+  return outcome.row;
+}
