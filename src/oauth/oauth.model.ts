@@ -96,11 +96,12 @@ async function getAuthorizationCode(ctx: Ctx, code: string) {
 }
 
 async function saveToken(ctx: Ctx, token: OAuth2Server.Token, client: OAuthClient, user: Grantee) {
-  const pair = await issueTokens(ctx.store.db, {
+  // Through store.tx so that concurrent token requests share one durable commit (SQLite group commit).
+  const pair = await ctx.store.tx((tx) => issueTokens(tx, {
     appId: client.id, userId: user.id, scope: API_SCOPE, familyId: user.familyId, secretVersion: client.secretVersion,
     nowMs: ctx.clock.now(), accessTtlSec: ctx.config.accessTokenTtlSec, refreshIdleSec: ctx.config.refreshTokenIdleSec,
     accessToken: token.accessToken, refreshToken: token.refreshToken,
-  });
+  }));
   return { accessToken: pair.access_token, refreshToken: pair.refresh_token, scope: [API_SCOPE], client, user };
 }
 

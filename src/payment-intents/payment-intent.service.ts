@@ -118,7 +118,8 @@ export async function createIntent(ctx: Ctx, caller: ApiCaller, body: unknown): 
     canceled_at: null,
     expires_at: now + ctx.config.requestExpiryMs,
   };
-  await insertIntent(ctx.store.db, row);
+  // Through store.tx so that concurrent creations share one durable commit (SQLite group commit).
+  await ctx.store.tx((tx) => insertIntent(tx, row));
   return row;
 }
 
