@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import https from 'node:https';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -87,6 +88,38 @@ describe('mpandco serve (npm start)', () => {
     expect(/client_secret (\S+)/.exec(out2)?.[1]).toBe(secret);
     expect(out2).toMatch(/maria .* balance 10000\.00/);
     expect(await stop(second)).toBe(0);
+  });
+
+  it('serves HTTPS when given a certificate and key, with https links', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpandco-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const port = await freePort();
+    const env = { ...process.env, MPANDCO_DATA_DIR: dataDir, MPANDCO_PG_SCHEMA_PREFIX: prefix, LOG_LEVEL: 'warn' };
+    const child = spawn(process.execPath, ['bin/mpandco.js', 'serve', '--env', 'production', '--port', String(port),
+      '--tls-cert', path.join(dir, 'cert.pem'), '--tls-key', path.join(dir, 'key.pem')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const s: Started = await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(out)), 30_000);
+      child.stdout!.on('data', (d) => {
+        out += d;
+        if (out.includes('Production has no demo data')) {
+          clearTimeout(timer);
+          resolve({ child, output: () => out });
+        }
+      });
+    });
+    expect(s.output()).toContain(`https://localhost:${port}`);
+    const body = await new Promise<string>((resolve, reject) => {
+      https.get(`https://127.0.0.1:${port}/health`, { rejectUnauthorized: false }, (res) => {
+        let b = '';
+        res.on('data', (d) => (b += d));
+        res.on('end', () => resolve(b));
+      }).on('error', reject);
+    });
+    expect(JSON.parse(body)).toMatchObject({ status: 'ok', env: 'production' });
+    expect(await stop(s)).toBe(0);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses a bad flag with a clear message', async () => {
