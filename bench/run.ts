@@ -1,0 +1,111 @@
+// Load scripts: token, create, show and execute against the platform, beside a bare
+// Fastify route, in one run. Usage: npm run bench [-- --duration 10 --connections 50]
+// Prints a Markdown table; the figures in bench/README.md come from it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+const { values } = parseArgs({
+  options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, only: { type: 'string' } },
+});
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const STORE = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
+
+function start(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout!.on('data', (d) => String(d).includes('READY') && resolve(child));
+    child.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
+  });
+}
+
+async function json(url: string, init: RequestInit = {}): Promise<any> {
+  const r = await fetch(url, init);
+  const body = await r.json();
+  if (!r.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${r.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+type Row = { name: string; rps: number; p50: number; p99: number; non2xx: number; errors: number };
+const rows: Row[] = [];
+
+async function measure(name: string, opts: autocannon.Options): Promise<void> {
+  const r = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts });
+  rows.push({ name, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
+  process.stderr.write(`${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}\n`);
+}
+
+const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
+const SALE = form({
+  'paymentintent[intent]': 'sale',
+  'paymentintent[redirectUrls][returnUrl]': 'http://shop.test/ok',
+  'paymentintent[redirectUrls][cancelUrl]': 'http://shop.test/ko',
+  'paymentintent[transactions][0][amount][total]': '1.00',
+  'paymentintent[transactions][0][amount][currency]': 'VES',
+  'paymentintent[transactions][0][description]': 'Bench order',
+  'paymentintent[transactions][0][items][0][name]': 'Harina PAN 1kg',
+  'paymentintent[transactions][0][items][0][price]': '1.00',
+  'paymentintent[recipient]': '',
+});
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpandco-bench-'));
+const env = {
+  ...process.env, LOG_LEVEL: 'warn', MPANDCO_SANDBOX_PATH: 'bench', MPANDCO_SANDBOX_TOKEN: 'bench-token',
+  MPANDCO_PG_SCHEMA_PREFIX: `bench_${process.pid}`,
+};
+const bare = await start('bench/bare.ts', ['18181'], env);
+const platform = await start('bench/server.ts', ['18080', dataDir], env);
+const base = 'http://127.0.0.1:18080';
+try {
+  await measure('bare Fastify GET /json', { url: 'http://127.0.0.1:18181/json' });
+
+  const seed = JSON.parse(fs.readFileSync(path.join(dataDir, '.demo.json'), 'utf8'));
+  const tokenBody = form({ grant_type: 'urn:client_apps', client_id: seed.client_id, client_secret: seed.client_secret });
+  await measure('POST /oauth/v2/token (urn:client_apps)', { url: `${base}/oauth/v2/token`, method: 'POST', headers: FORM, body: tokenBody });
+
+  const { access_token: token } = await json(`${base}/oauth/v2/token`, { method: 'POST', headers: FORM, body: tokenBody });
+  const auth = { authorization: `Bearer ${token}` };
+  await measure('POST /api/payment-intent/.json (create sale)', {
+    url: `${base}/api/payment-intent/.json`, method: 'POST', headers: { ...auth, ...FORM }, body: SALE,
+  });
+
+  const shown = await json(`${base}/api/payment-intent/.json`, { method: 'POST', headers: { ...auth, ...FORM }, body: SALE });
+  await measure('GET /api/payment-intent/show.json', { url: `${base}/api/payment-intent/show.json?id=${shown.id}`, headers: auth });
+
+  // Execute: approve enough sales first through the sandbox helper (not timed), then run
+  // each execution exactly once under load.
+  const ids: string[] = [];
+  const target = Number(process.env.BENCH_EXECUTIONS ?? 9_000);
+  for (let i = 0; i < target; i += 100) {
+    const batch = await Promise.all(Array.from({ length: 100 }, async () => {
+      const intent = await json(`${base}/api/payment-intent/.json`, { method: 'POST', headers: { ...auth, ...FORM }, body: SALE });
+      const approved = await json(`${base}/bench/payment-intent/autorize.json?access_token=bench-token&id=${intent.id}`);
+      return `${intent.id} ${approved.payer.payer_info.id}`;
+    }));
+    ids.push(...batch);
+  }
+  let next = 0;
+  await measure('POST /api/payment-intent/execute/sale.json', {
+    url: `${base}/api/payment-intent/execute/sale.json`, method: 'POST', headers: { ...auth, ...FORM },
+    amount: ids.length,
+    requests: [{
+      setupRequest: (req) => {
+        const [id, payer] = ids[next++ % ids.length].split(' ');
+        return { ...req, path: `/api/payment-intent/execute/sale.json?id=${id}`, body: form({ 'payment_execution[paymentIntent]': id, 'payment_execution[payer]': payer }) };
+      },
+    }],
+  });
+} finally {
+  bare.kill();
+  platform.kill();
+}
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+process.stdout.write(`\n${new Date().toISOString().slice(0, 10)} · ${STORE} · ${os.cpus().length} cores (${cpu}) · ${CONNECTIONS} connections · ${DURATION} s per run\n\n`);
+process.stdout.write('| scenario | req/s | p50 ms | p99 ms | non-2xx |\n|---|---:|---:|---:|---:|\n');
+for (const r of rows) process.stdout.write(`| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} |\n`);
