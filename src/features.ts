@@ -12,6 +12,8 @@ import { registerApps } from './apps/apps.routes.ts';
 import { registerWallet } from './wallet/wallet.routes.ts';
 import { registerBackoffice } from './backoffice/backoffice.routes.ts';
 import { registerGolive } from './golive/golive.routes.ts';
+import { registerBilling } from './billing/billing.routes.ts';
+import { registerAnnulment } from './annulment/annulment.routes.ts';
 
 /** Each feature folder contributes one registration function. Order matters only for hooks. */
 export type Feature = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
@@ -29,4 +31,6 @@ export const FEATURES: Feature[] = [
   registerWallet,
   registerBackoffice,
   registerGolive,
+  registerBilling,
+  registerAnnulment,
 ];
