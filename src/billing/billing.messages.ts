@@ -48,10 +48,10 @@ export const billingMsg = defineMessages({
   'billing.expires': { es: 'Vence el {date}', en: 'Expires on {date}' },
   'billing.pay_title': { es: 'Pagar con su PIN', en: 'Pay with your PIN' },
   'billing.account': { es: 'Cuenta a debitar', en: 'Account to debit' },
-  'billing.account_option': { es: '@{handle} · saldo {balance}', en: '@{handle} · balance {balance}' },
+  'billing.account_option': { es: '{balance} · @{handle}', en: '{balance} · @{handle}' },
   'billing.pin': { es: 'PIN de operaciones (4 dígitos)', en: 'Operations PIN (4 digits)' },
   'billing.pay_button': { es: 'Pagar {amount}', en: 'Pay {amount}' },
-  'billing.decline_title': { es: '¿No reconoce este cobro?', en: 'Do not recognise this charge?' },
+  'billing.decline_title': { es: '¿No reconoce este cobro?', en: 'Don’t recognise this charge?' },
   'billing.decline_button': { es: 'Rechazar solicitud', en: 'Decline request' },
   'billing.decline_hint': {
     es: 'El comercio será notificado y no se moverá dinero.',
