@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDue } from '../../src/callbacks/deliver.ts';
+import { startCallbackWorker } from '../../src/callbacks/callbacks.worker.ts';
 import type { PayerCreds } from '../../src/sandbox/demo.ts';
 import { DIALECT, testEnv, testServer, type TestServer } from '../helpers/env.ts';
 import { get } from '../helpers/http.ts';
@@ -105,6 +106,25 @@ describe('callback delivery', () => {
     await deliverDue(s.ctx, { timeoutMs: 300, random: half });
     const rows = await s.ctx.store.db.selectFrom('callback_attempts').select(['error', 'status_code']).orderBy('id', 'desc').limit(1).execute();
     expect(rows[0]).toMatchObject({ status_code: null, error: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
+  it('the background worker delivers due rows by itself and stops cleanly', async () => {
+    shop.hits.length = 0;
+    shop.status = 200;
+    const id = await paidRequest(s, m, p, shop);
+    const stop = startCallbackWorker(s.ctx);
+    try {
+      for (let i = 0; i < 50 && shop.hits.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await stop();
+    }
+    expect(shop.hits.map((h) => h.query.get('paymentIntent'))).toEqual([id]);
+    expect((await callbacksOf(s, id))[0].status).toBe('delivered');
+    // Stopped: a new due row stays pending.
+    const later = await paidRequest(s, m, p, shop);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await callbacksOf(s, later))[0].status).toBe('pending');
+    await deliverDue(s.ctx);
   });
 
   it('gives up after 24 hours: status failed', async () => {
