@@ -13,7 +13,7 @@ import {
   APP_FILTERS, GOLIVE_FILTERS, appDetail, listApps, listDistributionRequests, listGoliveRequests,
   type AppFilter, type GoliveFilter,
 } from './backoffice.repository.ts';
-import { fieldErrors, type FieldErrors } from './form-view.ts';
+import { formView, type FormView } from '../onboarding/form-view.ts';
 import { boPage } from './bo-page.ts';
 
 const WEB = { config: { web: true } } as const;
@@ -29,7 +29,7 @@ function choice<T extends string>(v: unknown, allowed: readonly T[]): T {
 
 async function renderApp(
   ctx: Ctx, request: FastifyRequest, reply: FastifyReply, appId: string,
-  failed?: { form: string; errors: FieldErrors; values: Record<string, unknown> }, status = 200,
+  failed?: { form: string; errors: FormView; values: Record<string, unknown> }, status = 200,
 ) {
   const detail = await appDetail(ctx.store.db, appId);
   if (!detail) throw new NotFoundError('bo.app_not_found');
@@ -53,7 +53,7 @@ function action(ctx: Ctx, form: string, run: Handler) {
       done = await ctx.store.tx((tx) => run(tx, actorOf(request), id, body, ctx.clock.now()));
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      return renderApp(ctx, request, reply, id, { form, errors: fieldErrors(e.tree, request.locale), values: body }, 400);
+      return renderApp(ctx, request, reply, id, { form, errors: formView(e.tree, request.locale), values: body }, 400);
     }
     return reply.redirect(`/backoffice/apps/${encodeURIComponent(id)}?done=${done}`, 303);
   };

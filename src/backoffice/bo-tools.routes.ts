@@ -6,7 +6,7 @@ import { doc, intOf, text } from '../shared/input.ts';
 import { lookup } from './lookup.service.ts';
 import { lastVerification, ledgerTotals, runVerification } from './ledger-admin.service.ts';
 import { checkCodesRequest, issueOperatorCodes, recentCodes } from './operators.service.ts';
-import { fieldErrors, noErrors } from './form-view.ts';
+import { emptyForm, formView } from '../onboarding/form-view.ts';
 import { boPage } from './bo-page.ts';
 
 const WEB = { config: { web: true } } as const;
@@ -18,7 +18,7 @@ export async function registerBoTools(op: FastifyInstance, ctx: Ctx): Promise<vo
   const post = { config: { web: true }, preHandler: op.csrfProtection } as const;
 
   op.get('/codes', WEB, async (request, reply) =>
-    boPage(request, reply, 'bo-codes', { recent: await recentCodes(ctx.store.db), errors: noErrors(), values: {} }));
+    boPage(request, reply, 'bo-codes', { recent: await recentCodes(ctx.store.db), errors: emptyForm(), values: {} }));
 
   op.post('/codes', post, async (request, reply) => {
     const body = doc(request.body);
@@ -26,11 +26,11 @@ export async function registerBoTools(op: FastifyInstance, ctx: Ctx): Promise<vo
       const { type, count } = checkCodesRequest(body.type, body.count);
       const issued = await ctx.store.tx((tx) => issueOperatorCodes(tx, actorOf(request), type, count, ctx.clock.now()));
       // The codes are shown in this response (and stay listed below); no redirect needed.
-      return boPage(request, reply, 'bo-codes', { issued, type, recent: await recentCodes(ctx.store.db), errors: noErrors(), values: {} });
+      return boPage(request, reply, 'bo-codes', { issued, type, recent: await recentCodes(ctx.store.db), errors: emptyForm(), values: {} });
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       return boPage(request, reply, 'bo-codes', {
-        recent: await recentCodes(ctx.store.db), errors: fieldErrors(e.tree, request.locale), values: body,
+        recent: await recentCodes(ctx.store.db), errors: formView(e.tree, request.locale), values: body,
       }, 400);
     }
   });

@@ -3,7 +3,7 @@ import type { Ctx } from '../context.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { doc } from '../shared/input.ts';
 import { page } from '../web/render.ts';
-import { fieldErrors, noErrors, type FieldErrors } from '../backoffice/form-view.ts';
+import { emptyForm, formView, type FormView } from '../onboarding/form-view.ts';
 import { canRequest, latestRequest, ownedApp, stageOf, submitGolive, type GoliveInput } from './golive.service.ts';
 
 // The merchant's going-live page, linked from the app's settings page in production.
@@ -17,7 +17,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 async function render(
   ctx: Ctx, request: FastifyRequest, reply: FastifyReply, appId: string,
-  form: { values?: GoliveInput; errors?: FieldErrors; sent?: boolean } = {}, status = 200,
+  form: { values?: GoliveInput; errors?: FormView; sent?: boolean } = {}, status = 200,
 ) {
   const app = await ownedApp(ctx.store.db, request.pageUser!.id, appId);
   if (ctx.env === 'sandbox') return page(request, reply, 'golive-page', { app, sandboxReady: true });
@@ -29,7 +29,7 @@ async function render(
   const stage = stageOf(app, latest);
   return page(request, reply, 'golive-page', {
     app, stage, latest, history, showForm: canRequest(stage), sent: form.sent,
-    values: form.values ?? {}, errors: form.errors ?? noErrors(), httpsHome: app.home_url.startsWith('https://'),
+    values: form.values ?? {}, errors: form.errors ?? emptyForm(), httpsHome: app.home_url.startsWith('https://'),
   }, status);
 }
 
@@ -57,7 +57,7 @@ export async function registerGolive(app: FastifyInstance, ctx: Ctx): Promise<vo
       await ctx.store.tx((tx) => submitGolive(tx, request.pageUser!.id, id, values, ctx.clock.now()));
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      return render(ctx, request, reply, id, { values, errors: fieldErrors(e.tree, request.locale) }, 400);
+      return render(ctx, request, reply, id, { values, errors: formView(e.tree, request.locale) }, 400);
     }
     return reply.redirect(`/settings/apps/${encodeURIComponent(id)}/golive?sent=1`, 303);
   });
