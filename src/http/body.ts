@@ -65,20 +65,30 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
     request.uploads = new Map();
     if (!request.isMultipart()) return;
     const pairs: [string, string][] = [];
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        const data = await part.toBuffer().catch((e: { code?: string }) => {
-          if (e.code === 'FST_REQ_FILE_TOO_LARGE') return null;
-          throw e;
-        });
-        request.uploads.set(part.fieldname, {
-          field: part.fieldname, filename: part.filename, mimetype: part.mimetype,
-          data: data ?? Buffer.alloc(0), truncated: data === null || part.file.truncated,
-        });
-      } else {
-        pairs.push([part.fieldname, String(part.value ?? '')]);
-      }
+    try {
+      await readParts(request, pairs);
+    } catch (e) {
+      // busboy's own errors (no boundary, truncated body) carry no status: they are bad input.
+      if ((e as { statusCode?: number }).statusCode) throw e;
+      throw Object.assign(new BodyTooComplexError((e as Error).message), { statusCode: 400 });
     }
     (request as { body: unknown }).body = pairsToDoc(pairs);
   });
+}
+
+async function readParts(request: FastifyRequest, pairs: [string, string][]): Promise<void> {
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      const data = await part.toBuffer().catch((e: { code?: string }) => {
+        if (e.code === 'FST_REQ_FILE_TOO_LARGE') return null;
+        throw e;
+      });
+      request.uploads.set(part.fieldname, {
+        field: part.fieldname, filename: part.filename, mimetype: part.mimetype,
+        data: data ?? Buffer.alloc(0), truncated: data === null || part.file.truncated,
+      });
+    } else {
+      pairs.push([part.fieldname, String(part.value ?? '')]);
+    }
+  }
 }
