@@ -11,9 +11,9 @@ import { endSession, sessionUser, startSession } from './session.ts';
 import { sandboxUrls } from '../sandbox/urls.ts';
 
 /** Only local paths may be a destination after sign-in. */
-export function safeNext(next: unknown): string {
+export function safeNext(next: unknown, fallback = '/wallet'): string {
   const s = text(next);
-  return s && /^\/(?![/\\])[\x21-\x7e]*$/.test(s) ? s : '/wallet';
+  return s && /^\/(?![/\\])[\x21-\x7e]*$/.test(s) ? s : fallback;
 }
 
 export async function requireUser(request: FastifyRequest, reply: import('fastify').FastifyReply) {
@@ -36,8 +36,8 @@ export async function registerPages(app: FastifyInstance, ctx: Ctx): Promise<voi
     const { locale } = request.params as { locale: string };
     const chosen = locale === 'en' ? 'en' : 'es';
     reply.setCookie('lang', chosen, { path: '/', maxAge: 365 * 86400, sameSite: 'lax', httpOnly: true });
-    const next = text((request.query as Record<string, unknown>).next);
-    return reply.redirect(next && /^\/(?![/\\])/.test(next) ? next : '/', 303);
+    // Browsers drop tabs and newlines from a Location, so "/\t/evil" must not pass as local.
+    return reply.redirect(safeNext((request.query as Record<string, unknown>).next, '/'), 303);
   });
 
   app.get('/login', { config: { web: true } }, async (request, reply) => {
