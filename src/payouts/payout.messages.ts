@@ -22,5 +22,9 @@ export const payoutMsg = defineMessages({
     es: 'Este lote ya fue enviado y no admite cambios.',
     en: 'This batch was already submitted and cannot change.',
   },
+  'payout.batch_total_too_large': {
+    es: 'Con este monto el total del lote superaría el máximo permitido. Envíe el lote y registre este elemento en uno nuevo.',
+    en: 'With this amount the batch total would exceed the maximum allowed. Submit the batch and register this item in a new one.',
+  },
   'payout.batch_full': { es: 'El lote alcanzó el máximo de {max} elementos.', en: 'The batch reached its maximum of {max} items.' },
 });

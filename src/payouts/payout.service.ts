@@ -10,7 +10,7 @@ import { InvariantError, NotFoundError, ValidationError } from '../shared/errors
 import { FormErrors } from '../shared/form.ts';
 import { newId } from '../shared/ids.ts';
 import { doc, text } from '../shared/input.ts';
-import { parseMoney } from '../shared/money.ts';
+import { MAX_MINOR, parseMoney } from '../shared/money.ts';
 import { DAY_MS } from '../shared/clock.ts';
 import { bankOf } from './banks.ts';
 import './payout.messages.ts';
@@ -92,6 +92,10 @@ export async function registerItem(ctx: Ctx, caller: ApiCaller, type: PayoutType
         const now = ctx.clock.now();
         const batch = await pendingBatch(tx, caller, type, now);
         if (batch.item_count >= MAX_ITEMS) throw ValidationError.global('payout.batch_full', { max: MAX_ITEMS });
+        // The batch total is bounded like any single amount, so that it (and its debit) stays exact.
+        if (Number(batch.total_minor) + item.amountMinor > MAX_MINOR) {
+          throw new ValidationError(new FormErrors().add(['amount'], 'payout.batch_total_too_large').toTree(ITEM_SHAPE));
+        }
         const ref = await nextRef(tx, 'MP', now);
         await tx.insertInto('payout_items').values({
           id: newId(), batch_id: batch.id, ref, reference: item.reference, name_account: item.nameAccount,
