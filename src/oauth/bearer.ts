@@ -37,6 +37,13 @@ export interface ApiCaller {
     home_url: string; billing_enabled: number; button_enabled: number; ready: number; callback_secret: string;
   };
   user: { id: string; username: string; kind: string };
+  /**
+   * Where this caller's money lands and payouts leave from: the app's receiving account when
+   * the app acts for its owner; the account's own first wallet when a third-party app acts for
+   * another account (authorization-code grant), so that one account's funds never move through
+   * another's wallet.
+   */
+  receivingAccountId: string;
 }
 
 export type Permission = 'button' | 'billing';
@@ -88,5 +95,14 @@ export async function authenticateApi(ctx: Ctx, request: FastifyRequest, permiss
       button_enabled: row.button_enabled, ready: row.ready, callback_secret: row.callback_secret,
     },
     user: { id: row.user_id, username: row.username, kind: row.user_kind },
+    receivingAccountId: row.user_id === row.owner_user_id
+      ? row.receiving_account_id
+      : await firstWalletId(ctx, row.user_id),
   };
+}
+
+async function firstWalletId(ctx: Ctx, userId: string): Promise<string> {
+  const w = await ctx.store.db.selectFrom('digital_accounts').select('id').where('user_id', '=', userId)
+    .where('kind', '=', 'wallet').orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  return w?.id ?? '';
 }

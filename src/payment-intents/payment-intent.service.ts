@@ -22,7 +22,7 @@ function checkPermission(caller: ApiCaller, intent: ParsedIntent['intent']): voi
 }
 
 async function resolveDestinations(ctx: Ctx, caller: ApiCaller, parsed: ParsedIntent, errors: FormErrors): Promise<Account[]> {
-  const fallback = await walletById(ctx.store.db, caller.app.receiving_account_id);
+  const fallback = await walletById(ctx.store.db, caller.receivingAccountId);
   return Promise.all(parsed.transactions.map(async (t, i) => {
     if (!t.destinationHandle) return { id: fallback?.id ?? '', handle: fallback?.handle ?? '' };
     const own = await ownWalletByHandle(ctx.store.db, caller.user.id, t.destinationHandle);

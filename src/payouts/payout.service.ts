@@ -125,7 +125,7 @@ export async function ownBatch(ctx: Ctx, caller: ApiCaller, id: string | undefin
 }
 
 /**
- * Submits a batch: one entry debits the app's receiving account for the total and the
+ * Submits a batch: one entry debits the caller's receiving account for the total and the
  * fees, crediting the payout clearing account and the fee account. At most once: the
  * batch row is locked and must still be pending.
  */
@@ -144,7 +144,7 @@ export async function submitBatch(ctx: Ctx, caller: ApiCaller, id: string | unde
       entry = await postEntry(tx, {
         kind: 'payout', description: `Dispersión ${batch.ref}`, refPrefix: 'MP', nowMs: now,
         postings: [
-          { accountId: caller.app.receiving_account_id, amountMinor: -(total + fee) },
+          { accountId: caller.receivingAccountId, amountMinor: -(total + fee) },
           { accountId: payouts, amountMinor: total },
           { accountId: fees, amountMinor: fee },
         ],
