@@ -46,6 +46,9 @@ export interface ApiCaller {
   receivingAccountId: string;
 }
 
+/** Idempotency-Keys belong to one app acting for one account. */
+export const idempotencyScope = (caller: ApiCaller): string => `${caller.app.id}:${caller.user.id}`;
+
 export type Permission = 'button' | 'billing';
 
 function extractToken(request: FastifyRequest): string | undefined {

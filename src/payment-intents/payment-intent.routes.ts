@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { idempotent } from '../http/idempotency.ts';
 import { readPage } from '../http/paginator.ts';
-import { authenticateApi } from '../oauth/bearer.ts';
+import { authenticateApi, idempotencyScope } from '../oauth/bearer.ts';
 import { doc, text } from '../shared/input.ts';
 import { executeSale, readExecuteSale } from './execute-sale.service.ts';
 import { serializeIntent } from './payment-intent.serializer.ts';
@@ -11,7 +11,7 @@ import { createIntent, getOwnIntent, listOwnIntents } from './payment-intent.ser
 export async function registerPaymentIntents(app: FastifyInstance, ctx: Ctx): Promise<void> {
   app.post('/api/payment-intent/.json', async (request, reply) => {
     const caller = await authenticateApi(ctx, request);
-    return idempotent(ctx, request, reply, caller.app.id, async () => {
+    return idempotent(ctx, request, reply, idempotencyScope(caller), async () => {
       const row = await createIntent(ctx, caller, request.body);
       return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row) };
     });
@@ -30,7 +30,7 @@ export async function registerPaymentIntents(app: FastifyInstance, ctx: Ctx): Pr
 
   app.post('/api/payment-intent/execute/sale.json', async (request, reply) => {
     const caller = await authenticateApi(ctx, request, 'button');
-    return idempotent(ctx, request, reply, caller.app.id, async () => {
+    return idempotent(ctx, request, reply, idempotencyScope(caller), async () => {
       const input = readExecuteSale(request.query, request.body);
       const row = await executeSale(ctx, caller, input);
       return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row) };

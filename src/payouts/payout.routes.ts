@@ -3,7 +3,7 @@ import type { Ctx } from '../context.ts';
 import type { PayoutBatchesTable } from '../db/schema.ts';
 import { idempotent } from '../http/idempotency.ts';
 import { paginate, readPage } from '../http/paginator.ts';
-import { authenticateApi } from '../oauth/bearer.ts';
+import { authenticateApi, idempotencyScope } from '../oauth/bearer.ts';
 import { apiDate } from '../shared/clock.ts';
 import { doc, text } from '../shared/input.ts';
 import { formatMinor } from '../shared/money.ts';
@@ -37,7 +37,7 @@ async function batchWithItems(ctx: Ctx, b: Batch) {
 export async function registerPayouts(app: FastifyInstance, ctx: Ctx): Promise<void> {
   app.post('/api/multipayment/register-item.json', async (request, reply) => {
     const caller = await authenticateApi(ctx, request);
-    return idempotent(ctx, request, reply, caller.app.id, async () => {
+    return idempotent(ctx, request, reply, idempotencyScope(caller), async () => {
       const type = readType(request.query);
       return { status: 200, body: await registerItem(ctx, caller, type, request.body) };
     });
@@ -61,7 +61,7 @@ export async function registerPayouts(app: FastifyInstance, ctx: Ctx): Promise<v
 
   app.post('/api/multipayment/submit.json', async (request, reply) => {
     const caller = await authenticateApi(ctx, request);
-    return idempotent(ctx, request, reply, caller.app.id, async () => {
+    return idempotent(ctx, request, reply, idempotencyScope(caller), async () => {
       const id = text(doc(request.query).id) ?? text(doc(doc(request.body).multi_payment).id);
       return { status: 200, body: await batchWithItems(ctx, await submitBatch(ctx, caller, id)) };
     });

@@ -5,13 +5,14 @@ import { createMerchant, type MerchantCreds } from '../../src/sandbox/demo.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { bearer, postForm } from '../helpers/http.ts';
 import {
-  approveAs, balanceOf, createSale, executeAs, merchantWithToken, payer, type Merchant,
+  approveAs, balanceOf, createSale, executeAs, merchantWithToken, payer, saleDoc, type Merchant,
 } from '../payment-intents/fixtures.ts';
 import { addTestFunds } from '../../src/sandbox/funds.ts';
 
 // A third-party app acting for another account (tokens of the authorization-code grant,
 // whose user is the account that consented, not the app's owner). Money of that account
-// must land in and leave from that account's wallets, never the app owner's.
+// must land in and leave from that account's wallets, never the app owner's; and an
+// Idempotency-Key of one account must never replay another account's response.
 
 let s: TestServer;
 let platform: Merchant; // owns the third-party app
@@ -66,5 +67,22 @@ describe('a caller acting for another account through a third-party app', () => 
     expect(await balanceOf(s, platform.digital_account)).toBe(platformBefore);
     expect(await balanceOf(s, shop.digital_account)).toBe(shopBefore - 10_00 - 5_00);
     expect((await verifyLedger(s.ctx.store.db)).ok).toBe(true);
+  });
+
+  it('keeps Idempotency-Keys apart per account: the same key and body create one intent for each', async () => {
+    const headers = { 'idempotency-key': 'order-1042' };
+    const body = saleDoc('12.00');
+    const a = await postForm(`${s.baseUrl}/api/payment-intent/.json`, body, { ...platform.auth, ...headers });
+    const b = await postForm(`${s.baseUrl}/api/payment-intent/.json`, body, { ...delegated, ...headers });
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    expect(b.headers.get('idempotency-replayed')).toBeNull();
+    expect(b.body.id).not.toBe(a.body.id);
+    const owners = await s.ctx.store.db.selectFrom('payment_intents').select(['id', 'owner_user_id'])
+      .where('id', 'in', [a.body.id, b.body.id]).execute();
+    expect(Object.fromEntries(owners.map((o) => [o.id, o.owner_user_id]))).toEqual({ [a.body.id]: platform.user_id, [b.body.id]: shop.user_id });
+    const again = await postForm(`${s.baseUrl}/api/payment-intent/.json`, body, { ...delegated, ...headers });
+    expect(again.headers.get('idempotency-replayed')).toBe('true');
+    expect(again.body.id).toBe(b.body.id);
   });
 });
