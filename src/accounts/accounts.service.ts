@@ -154,7 +154,11 @@ export type SignInResult =
   | { ok: true; user: User }
   | { ok: false; reason: 'failed' | 'locked' | 'disabled'; minutes?: number };
 
-/** Password check with a per-account lock after repeated failures (kept in the store). */
+/**
+ * Password check with a per-account lock after repeated failures (kept in the store). Each
+ * attempt takes its place in the count before the slow hash is checked, so a burst of
+ * parallel guesses gets no more checks than sequential ones.
+ */
 export async function signIn(
   db: Kysely<DB>, login: string, password: string, nowMs: number, kinds: UserKind[],
 ): Promise<SignInResult> {
@@ -163,20 +167,26 @@ export async function signIn(
     await verifySecret(password, await dummyHash());
     return { ok: false, reason: 'failed' };
   }
-  if (user.login_locked_until > nowMs) {
-    return { ok: false, reason: 'locked', minutes: Math.ceil((user.login_locked_until - nowMs) / MINUTE_MS) };
+  const lockedFor = (until: number) => ({ ok: false as const, reason: 'locked' as const, minutes: Math.ceil((until - nowMs) / MINUTE_MS) });
+  if (user.login_locked_until > nowMs) return lockedFor(user.login_locked_until);
+  const attempt = await db.updateTable('users')
+    .set((eb) => ({ login_failed_count: eb('login_failed_count', '+', 1) }))
+    .where('id', '=', user.id).where('login_locked_until', '<=', nowMs)
+    .returning('login_failed_count').executeTakeFirst();
+  if (!attempt) return lockedFor(nowMs + LOGIN_LOCK_MS);
+  const lock = () => db.updateTable('users').set({ login_failed_count: 0, login_locked_until: nowMs + LOGIN_LOCK_MS })
+    .where('id', '=', user.id).execute();
+  if (attempt.login_failed_count > LOGIN_MAX_FAILURES) {
+    await lock();
+    return lockedFor(nowMs + LOGIN_LOCK_MS);
   }
   const good = await verifySecret(password, user.password_hash);
   if (!good) {
-    const failures = user.login_failed_count + 1;
-    await db.updateTable('users').set({
-      login_failed_count: failures >= LOGIN_MAX_FAILURES ? 0 : failures,
-      login_locked_until: failures >= LOGIN_MAX_FAILURES ? nowMs + LOGIN_LOCK_MS : user.login_locked_until,
-    }).where('id', '=', user.id).execute();
+    if (attempt.login_failed_count >= LOGIN_MAX_FAILURES) await lock();
     return { ok: false, reason: 'failed' };
   }
+  await db.updateTable('users').set({ login_failed_count: 0 }).where('id', '=', user.id).execute();
   if (user.status !== 'active') return { ok: false, reason: 'disabled' };
-  if (user.login_failed_count) await db.updateTable('users').set({ login_failed_count: 0 }).where('id', '=', user.id).execute();
   return { ok: true, user };
 }
 
@@ -184,29 +194,34 @@ export type PinResult = { ok: true } | { ok: false; reason: 'wrong' | 'locked'; 
 
 /**
  * Checks the 4-digit operations PIN. Five wrong PINs lock it for 15 minutes; the count
- * lives in the store, so it survives restarts and is shared by every process.
+ * lives in the store, so it survives restarts and is shared by every process. Each attempt
+ * is counted before the hash is checked, so parallel guesses get no more than five checks.
  */
 export async function checkPin(db: Kysely<DB>, userId: string, pin: string, nowMs: number): Promise<PinResult> {
-  const user = await db.selectFrom('users').select(['pin_hash', 'pin_locked_until', 'pin_failed_count'])
+  const user = await db.selectFrom('users').select(['pin_hash', 'pin_locked_until'])
     .where('id', '=', userId).executeTakeFirst();
   if (!user || !user.pin_hash) return { ok: false, reason: 'wrong' };
-  if (user.pin_locked_until > nowMs) {
-    return { ok: false, reason: 'locked', minutes: Math.ceil((user.pin_locked_until - nowMs) / MINUTE_MS) };
+  const locked = (until: number): PinResult => ({ ok: false, reason: 'locked', minutes: Math.ceil((until - nowMs) / MINUTE_MS) });
+  if (user.pin_locked_until > nowMs) return locked(user.pin_locked_until);
+  const attempt = await db.updateTable('users')
+    .set((eb) => ({ pin_failed_count: eb('pin_failed_count', '+', 1) }))
+    .where('id', '=', userId).where('pin_locked_until', '<=', nowMs)
+    .returning('pin_failed_count').executeTakeFirst();
+  if (!attempt) return locked(nowMs + PIN_LOCK_MS);
+  const lock = () => db.updateTable('users').set({ pin_failed_count: 0, pin_locked_until: nowMs + PIN_LOCK_MS })
+    .where('id', '=', userId).execute();
+  if (attempt.pin_failed_count > PIN_MAX_FAILURES) {
+    await lock();
+    return locked(nowMs + PIN_LOCK_MS);
   }
   const good = isPin(pin) && (await verifySecret(pin, user.pin_hash));
   if (good) {
-    if (user.pin_failed_count) await db.updateTable('users').set({ pin_failed_count: 0 }).where('id', '=', userId).execute();
+    await db.updateTable('users').set({ pin_failed_count: 0 }).where('id', '=', userId).execute();
     return { ok: true };
   }
-  const row = await db.updateTable('users')
-    .set((eb) => ({ pin_failed_count: eb('pin_failed_count', '+', 1) }))
-    .where('id', '=', userId)
-    .returning('pin_failed_count')
-    .executeTakeFirstOrThrow();
-  if (row.pin_failed_count >= PIN_MAX_FAILURES) {
-    await db.updateTable('users').set({ pin_failed_count: 0, pin_locked_until: nowMs + PIN_LOCK_MS })
-      .where('id', '=', userId).execute();
-    return { ok: false, reason: 'locked', minutes: Math.ceil(PIN_LOCK_MS / MINUTE_MS) };
+  if (attempt.pin_failed_count >= PIN_MAX_FAILURES) {
+    await lock();
+    return locked(nowMs + PIN_LOCK_MS);
   }
   return { ok: false, reason: 'wrong' };
 }
