@@ -9,6 +9,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Errors of this route render as an HTML page instead of JSON. */
     web?: boolean;
+    /** Errors of this route (the token endpoint) take RFC 6749's shape: {error, error_description}. */
+    oauth?: boolean;
   }
 }
 
@@ -77,6 +79,11 @@ export function registerErrorHandling(app: FastifyInstance, renderWebError: WebE
     }
     if (domain.status >= 500) request.log.warn({ err: error }, 'service unavailable');
     const { status, body } = wireError(domain, request.locale);
+    if (request.routeOptions.config?.oauth) {
+      // A body the parser refused (malformed, too large, wrong type) is RFC 6749's invalid_request.
+      const text = domain instanceof ValidationError ? flatten(body) : t(request.locale, domain.msg.key, domain.msg.params);
+      return reply.code(status).header('cache-control', 'no-store').send({ error: 'invalid_request', error_description: text });
+    }
     if (request.routeOptions.config?.web) {
       const text = domain instanceof ValidationError ? flatten(body) : t(request.locale, domain.msg.key, domain.msg.params);
       return renderWebError(request, reply, status, text);

@@ -4,7 +4,7 @@ import { tokenEndpoint } from './token.service.ts';
 
 export async function registerToken(app: FastifyInstance, ctx: Ctx): Promise<void> {
   const handle = tokenEndpoint(ctx);
-  app.post('/oauth/v2/token', async (request, reply) => {
+  app.post('/oauth/v2/token', { config: { oauth: true } }, async (request, reply) => {
     const r = await handle({ authorization: request.headers.authorization, body: request.body, locale: request.locale });
     return reply.code(r.status).headers(r.headers).send(r.body);
   });
