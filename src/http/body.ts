@@ -14,6 +14,8 @@ export const QS_LIMITS = {
 } as const;
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** JSON bodies are bounded too: no client document is nested this deep. */
+export const JSON_MAX_DEPTH = 16;
 export const FILE_LIMIT_BYTES = 1024 * 1024;
 
 export interface UploadedFile {
@@ -74,6 +76,34 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
     }
     (request as { body: unknown }).body = pairsToDoc(pairs);
   });
+  app.addHook('preValidation', async (request: FastifyRequest) => {
+    if (!acceptableInput(request.body, request.query, request.params)) {
+      throw Object.assign(new BodyTooComplexError('input too deep or holding NUL'), { statusCode: 400 });
+    }
+  });
+}
+
+/**
+ * Refuses what no client sends and a store cannot take: NUL characters (PostgreSQL's text
+ * refuses them, SQLite does not: both must answer alike) and documents nested deeper than
+ * JSON_MAX_DEPTH. Walks without recursion, so a hostile depth cannot exhaust the stack.
+ */
+export function acceptableInput(...values: unknown[]): boolean {
+  const stack: [unknown, number][] = values.map((v) => [v, 0]);
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return false;
+      continue;
+    }
+    if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) continue;
+    if (depth >= JSON_MAX_DEPTH) return false;
+    for (const [k, x] of Object.entries(v)) {
+      if (k.includes('\u0000')) return false;
+      stack.push([x, depth + 1]);
+    }
+  }
+  return true;
 }
 
 async function readParts(request: FastifyRequest, pairs: [string, string][]): Promise<void> {
