@@ -12,7 +12,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-const CASES: [string, string, string | Buffer][] = [
+const CASES: [string, string, string][] = [
   ['malformed JSON', 'application/json', '{"grant_type":'],
   ['JSON with __proto__', 'application/json', '{"__proto__":{"grant_type":"urn:client_apps"}}'],
   ['an unsupported content type', 'text/plain', 'grant_type=urn:client_apps'],
