@@ -6,6 +6,8 @@ import { doc, text } from '../shared/input.ts';
 import { executeIntentPayment } from './payment-intent.execute.ts';
 import { firstWallet, lockIntent, type IntentRow } from './payment-intent.repository.ts';
 import { expireIfDue, stateMessage } from './payment-intent.state.ts';
+import { appIsActive } from '../checkout/checkout.repository.ts';
+import '../billing/billing.messages.ts';
 
 export const EXECUTE_SALE_SHAPE = { paymentIntent: null, payer: null } as const;
 
@@ -56,6 +58,8 @@ export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSal
       if (row.state !== 'approved') return refuse((e) => e.global(stateMessage(row.state)));
       if (row.payer_user_id !== input.payerId) return refuse((e) => e.add(['payer'], 'intent.wrong_payer'));
       if (row.payer_user_id === row.owner_user_id) return refuse((e) => e.add(['payer'], 'intent.payer_is_merchant'));
+      // As for requests: a suspended or revoked app's sales take no money, whichever token asks.
+      if (!(await appIsActive(tx, row.app_id))) return refuse((e) => e.global('billing.app_unavailable'));
       const wallet = await firstWallet(tx, row.payer_user_id);
       if (!wallet) return refuse((e) => e.global('intent.payer_no_wallet'));
       await executeIntentPayment(tx, row, { userId: row.payer_user_id, accountId: wallet.id }, now);
