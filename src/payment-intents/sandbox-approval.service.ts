@@ -7,6 +7,8 @@ import { FormErrors } from '../shared/form.ts';
 import { randomCode } from '../shared/ids.ts';
 import { firstWallet, lockIntent, setIntentState, type IntentRow } from './payment-intent.repository.ts';
 import { expireIfDue, stateMessage } from './payment-intent.state.ts';
+import { appIsActive } from '../checkout/checkout.repository.ts';
+import '../billing/billing.messages.ts';
 
 // The sandbox's automatic approval: a dedicated test payer authorizes a sale as if a
 // customer had clicked "Autorizar" on the checkout page. Sandbox only.
@@ -58,6 +60,8 @@ export async function approveWithSandboxTester(ctx: Ctx, intentId: string | unde
     if (locked.intent !== 'sale') return { ok: false, errors: new FormErrors().add(['id'], 'intent.not_a_sale') };
     const row = await expireIfDue(tx, locked, now);
     if (row.state !== 'created') return { ok: false, errors: new FormErrors().global(stateMessage(row.state)) };
+    // As on the checkout page: a suspended or revoked app's sales take no approvals.
+    if (!(await appIsActive(tx, row.app_id))) return { ok: false, errors: new FormErrors().global('billing.app_unavailable') };
     const wallet = await tx.selectFrom('digital_accounts').select('balance_minor').where('id', '=', tester.accountId)
       .executeTakeFirstOrThrow();
     const total = Number(row.total_minor);

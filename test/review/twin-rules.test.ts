@@ -3,9 +3,9 @@ import { insertApp } from '../../src/apps/apps.service.ts';
 import { issueTokens } from '../../src/oauth/tokens.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
-import { bearer } from '../helpers/http.ts';
+import { bearer, get } from '../helpers/http.ts';
 import {
-  approveAs, balanceOf, createSale, executeAs, merchantWithToken, payer, type Merchant,
+  approveAs, autorizeUrl, balanceOf, createSale, executeAs, merchantWithToken, payer, type Merchant,
 } from '../payment-intents/fixtures.ts';
 import { walletIdOf } from '../billing/fixtures.ts';
 
@@ -53,5 +53,20 @@ describe('sale and request twins', () => {
     expect(ok.status).toBe(200);
     expect(await balanceOf(s, p.digital_account)).toBe(before - 30_00);
     expect((await verifyLedger(s.ctx.store.db)).ok).toBe(true);
+  });
+
+  it('the sandbox auto-approval refuses a sale of a suspended app, as the checkout page does', async () => {
+    const sale = await createSale(s, m, '5.00');
+    await s.ctx.store.db.updateTable('apps').set({ status: 'suspended', status_reason: 'términos de uso' }).where('id', '=', m.app_id).execute();
+    try {
+      const r = await get(autorizeUrl(s, sale.body.id));
+      expect(r.status).toBe(400);
+      expect(r.body.errors.errors).toEqual(['El comercio no puede recibir pagos en este momento.']);
+      const row = await s.ctx.store.db.selectFrom('payment_intents').select(['state', 'payer_user_id']).where('id', '=', sale.body.id).executeTakeFirstOrThrow();
+      expect(row).toEqual({ state: 'created', payer_user_id: null });
+    } finally {
+      await s.ctx.store.db.updateTable('apps').set({ status: 'active', status_reason: null }).where('id', '=', m.app_id).execute();
+    }
+    expect((await get(autorizeUrl(s, sale.body.id))).status).toBe(200);
   });
 });
