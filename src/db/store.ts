@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import {
-  CompiledQuery, sql, Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteIntrospector,
+  CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteIntrospector,
   SqliteQueryCompiler, type DatabaseConnection, type Dialect, type Driver, type QueryResult, type Transaction,
 } from 'kysely';
 import type { StoreConfig } from '../config/config.ts';
@@ -133,6 +133,12 @@ export function openSqlite(file: string): Database.Database {
   database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 10000');
   database.pragma('foreign_keys = ON');
+  // Durability comes from synchronous=FULL on the WAL; a larger WAL before each checkpoint
+  // (40 MB instead of 4 MB) means far fewer checkpoints in the write path, and more cache
+  // keeps the hot pages of accounts and intents in memory.
+  database.pragma('wal_autocheckpoint = 10000');
+  database.pragma('cache_size = -65536');
+  database.pragma('mmap_size = 268435456');
   return database;
 }
 
@@ -143,6 +149,9 @@ interface Job {
 }
 
 const MAX_GROUP = 256;
+const SAVEPOINT = CompiledQuery.raw('savepoint grp');
+const RELEASE = CompiledQuery.raw('release savepoint grp');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint grp');
 
 /**
  * Group commit for SQLite. With synchronous=FULL every COMMIT waits for the disk, and
@@ -187,14 +196,14 @@ class GroupCommitter {
     try {
       await this.db.transaction().execute(async (trx) => {
         for (const job of batch) {
-          await sql`savepoint grp`.execute(trx);
+          await trx.executeQuery(SAVEPOINT);
           try {
             const value = await job.fn(trx);
-            await sql`release savepoint grp`.execute(trx);
+            await trx.executeQuery(RELEASE);
             outcomes.push({ ok: true, value });
           } catch (e) {
-            await sql`rollback to savepoint grp`.execute(trx);
-            await sql`release savepoint grp`.execute(trx);
+            await trx.executeQuery(ROLLBACK_TO);
+            await trx.executeQuery(RELEASE);
             outcomes.push({ ok: false, value: e });
           }
         }

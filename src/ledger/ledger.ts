@@ -1,4 +1,5 @@
 import { forUpdate, isCheckViolation, isUniqueViolation, type Tx } from '../db/store.ts';
+import { prepared } from '../db/prepared.ts';
 import { InvariantError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { CURRENCY } from '../shared/money.ts';
@@ -6,6 +7,18 @@ import { nextRef } from './refs.ts';
 
 // The ledger is append-only: entries and postings are only inserted. A correction is a
 // reversing entry. Balances are updated in the same transaction as the postings.
+
+// Hot path of every payment: prepared queries (src/db/prepared.ts), built once per dialect.
+const lockAccounts = prepared((tx, ids: string[]) => forUpdate(tx as Tx, tx.selectFrom('digital_accounts')
+  .select(['id', 'balance_minor', 'allow_negative', 'currency']).where('id', 'in', ids).orderBy('id')));
+const insertEntry = prepared((tx, id: string, ref: string, kind: string, description: string,
+  reverses: string | null, createdAt: number) => tx.insertInto('ledger_entries').values({
+  id, ref, kind, description, reverses_entry_id: reverses, created_at: createdAt,
+}));
+const insertPosting = prepared((tx, entryId: string, accountId: string, amountMinor: number, currency: string, createdAt: number) =>
+  tx.insertInto('postings').values({ entry_id: entryId, account_id: accountId, amount_minor: amountMinor, currency, created_at: createdAt }));
+const addToBalance = prepared((tx, amountMinor: number, accountId: string) => tx.updateTable('digital_accounts')
+  .set((eb) => ({ balance_minor: eb('balance_minor', '+', amountMinor) })).where('id', '=', accountId));
 
 export interface Posting {
   accountId: string;
@@ -40,13 +53,7 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<Entry> {
 
   // Fixed lock order (by id) so that concurrent entries cannot deadlock.
   const ids = merged.map((p) => p.accountId).sort();
-  const accounts = await forUpdate(
-    tx,
-    tx.selectFrom('digital_accounts')
-      .select(['id', 'balance_minor', 'allow_negative', 'currency'])
-      .where('id', 'in', ids)
-      .orderBy('id'),
-  ).execute();
+  const accounts = await lockAccounts(tx, ids);
   if (accounts.length !== ids.length) throw new InvariantError('debits_equal_credits', 'unknown account in postings');
   const byId = new Map(accounts.map((a) => [a.id, a]));
   const balances = new Map<string, number>();
@@ -63,25 +70,17 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<Entry> {
   const id = newId();
   const ref = await nextRef(tx, input.refPrefix ?? 'T', input.nowMs);
   try {
-    await tx.insertInto('ledger_entries').values({
-      id, ref, kind: input.kind, description: input.description.slice(0, 500),
-      reverses_entry_id: input.reversesEntryId ?? null, created_at: input.nowMs,
-    }).execute();
+    await insertEntry(tx, id, ref, input.kind, input.description.slice(0, 500), input.reversesEntryId ?? null, input.nowMs);
   } catch (e) {
     if (input.reversesEntryId && isUniqueViolation(e)) {
       throw new InvariantError('execute_at_most_once', `entry ${input.reversesEntryId} is already reversed`);
     }
     throw e;
   }
-  await tx.insertInto('postings').values(merged.map((p) => ({
-    entry_id: id, account_id: p.accountId, amount_minor: p.amountMinor, currency: CURRENCY, created_at: input.nowMs,
-  }))).execute();
+  for (const p of merged) await insertPosting(tx, id, p.accountId, p.amountMinor, CURRENCY, input.nowMs);
   for (const p of merged) {
     try {
-      await tx.updateTable('digital_accounts')
-        .set((eb) => ({ balance_minor: eb('balance_minor', '+', p.amountMinor) }))
-        .where('id', '=', p.accountId)
-        .execute();
+      await addToBalance(tx, p.amountMinor, p.accountId);
     } catch (e) {
       // The CHECK constraint is the last line of defence if a lock was ever missed.
       if (isCheckViolation(e)) throw new InvariantError('balance_must_not_go_negative', `account ${p.accountId}`);

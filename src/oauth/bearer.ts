@@ -3,6 +3,7 @@ import type { Ctx } from '../context.ts';
 import { ForbiddenError, UnauthorizedError, UnavailableError } from '../shared/errors.ts';
 import { sha256 } from '../shared/ids.ts';
 import { defineMessages } from '../shared/i18n.ts';
+import { prepared } from '../db/prepared.ts';
 
 export const bearerMsg = defineMessages({
   'oauth.token_missing': {
@@ -29,6 +30,18 @@ export const bearerMsg = defineMessages({
     en: 'The application does not have the payment button enabled.',
   },
 });
+
+// Every API call runs this lookup: prepared once, so a call pays only for SQLite's work.
+const tokenLookup = prepared((db, tokenHash: string) => db.selectFrom('oauth_tokens as t')
+  .innerJoin('apps as a', 'a.id', 't.app_id')
+  .innerJoin('users as u', 'u.id', 't.user_id')
+  .select([
+    't.expires_at', 't.revoked_at', 't.kind', 't.secret_version as token_secret_version',
+    'a.id as app_id', 'a.client_id', 'a.name', 'a.owner_user_id', 'a.receiving_account_id', 'a.home_url',
+    'a.billing_enabled', 'a.button_enabled', 'a.ready', 'a.status', 'a.status_reason', 'a.secret_version',
+    'a.callback_secret', 'u.id as user_id', 'u.username', 'u.kind as user_kind', 'u.status as user_status',
+  ])
+  .where('t.token_hash', '=', tokenHash));
 
 export interface ApiCaller {
   tokenHash: string;
@@ -69,17 +82,7 @@ export async function authenticateApi(ctx: Ctx, request: FastifyRequest, permiss
   const token = extractToken(request);
   if (!token) throw new UnauthorizedError('oauth.token_missing');
   const tokenHash = sha256(token);
-  const row = await ctx.store.db.selectFrom('oauth_tokens as t')
-    .innerJoin('apps as a', 'a.id', 't.app_id')
-    .innerJoin('users as u', 'u.id', 't.user_id')
-    .select([
-      't.expires_at', 't.revoked_at', 't.kind', 't.secret_version as token_secret_version',
-      'a.id as app_id', 'a.client_id', 'a.name', 'a.owner_user_id', 'a.receiving_account_id', 'a.home_url',
-      'a.billing_enabled', 'a.button_enabled', 'a.ready', 'a.status', 'a.status_reason', 'a.secret_version',
-      'a.callback_secret', 'u.id as user_id', 'u.username', 'u.kind as user_kind', 'u.status as user_status',
-    ])
-    .where('t.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+  const [row] = await tokenLookup(ctx.store.db, tokenHash);
   if (!row || row.kind !== 'access') throw new ForbiddenError('oauth.token_invalid');
   if (row.revoked_at !== null || row.token_secret_version !== row.secret_version || row.user_status !== 'active') {
     throw new ForbiddenError('oauth.token_invalid');

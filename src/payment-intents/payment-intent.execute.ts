@@ -1,4 +1,6 @@
 import { isUniqueViolation, type Tx } from '../db/store.ts';
+import { prepared } from '../db/prepared.ts';
+import type { PaymentsTable } from '../db/schema.ts';
 import { postEntry, type Posting } from '../ledger/ledger.ts';
 import { PAYMENT_STATUS, PAYMENT_TYPE } from '../payments/payment.types.ts';
 import { InvariantError } from '../shared/errors.ts';
@@ -9,6 +11,13 @@ import { parseTransactions, type StoredTransaction } from './payment-intent.type
 // The money movement of an intent, shared by sales (execute/sale.json) and requests
 // (execute/request.json, wallet payment). The caller holds the intent row's lock and
 // has checked state, payer and PIN; this only moves the money, exactly once.
+
+const PAYMENT_COLUMNS = [
+  'id', 'ref', 'intent_id', 'txn_index', 'entry_id', 'type', 'status', 'amount_minor', 'currency', 'description',
+  'payer_user_id', 'source_account_id', 'recipient_account_id', 'recipient_user_id', 'created_at', 'updated_at',
+] as const;
+const insertPayment = prepared((tx, values: unknown[]) => tx.insertInto('payments')
+  .values(Object.fromEntries(PAYMENT_COLUMNS.map((c, i) => [c, values[i]])) as unknown as PaymentsTable));
 
 export interface PayerSource {
   userId: string;
@@ -53,12 +62,10 @@ export async function executeIntentPayment(
     });
     const id = newId();
     try {
-      await tx.insertInto('payments').values({
-        id, ref: entry.ref, intent_id: intent.id, txn_index: txnIndex, entry_id: entry.id, type,
-        status: PAYMENT_STATUS.completed, amount_minor: t.totalMinor, currency: t.currency, description: t.description,
-        payer_user_id: payer.userId, source_account_id: payer.accountId, recipient_account_id: t.destinationAccountId,
-        recipient_user_id: intent.owner_user_id, created_at: nowMs, updated_at: nowMs,
-      }).execute();
+      await insertPayment(tx, [
+        id, entry.ref, intent.id, txnIndex, entry.id, type, PAYMENT_STATUS.completed, t.totalMinor, t.currency, t.description,
+        payer.userId, payer.accountId, t.destinationAccountId, intent.owner_user_id, nowMs, nowMs,
+      ]);
     } catch (e) {
       if (isUniqueViolation(e)) throw new InvariantError('execute_at_most_once', `intent ${intent.id} transaction ${txnIndex}`);
       throw e;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Ctx } from '../context.ts';
+import { prepared } from '../db/prepared.ts';
 import type { DB } from '../db/schema.ts';
 import type { Tx } from '../db/store.ts';
 import { toApiNumber } from '../shared/money.ts';
@@ -22,17 +23,25 @@ interface Extras {
 
 const currency = (id: string) => ({ id });
 
+const payersById = prepared((db, ids: string[]) => db.selectFrom('users').select(['id', 'phone', 'full_name']).where('id', 'in', ids));
+const paymentsOfIntents = prepared((db, ids: string[]) =>
+  db.selectFrom('payments').select(['id', 'ref', 'intent_id', 'txn_index']).where('intent_id', 'in', ids));
+
+const attemptsOfIntents = prepared((db, ids: string[]) => db.selectFrom('callback_attempts')
+  .select(['intent_id', 'uri', 'method', 'status_code', 'body']).where('intent_id', 'in', ids).orderBy('id'));
+
 async function loadExtras(db: Db, rows: IntentRow[]): Promise<Extras> {
   const ids = rows.map((r) => r.id);
   const payerIds = [...new Set(rows.map((r) => r.payer_user_id).filter((x): x is string => !!x))];
   const recipientIds = [...new Set(rows.filter((r) => r.intent === 'request' && r.recipient_user_id).map((r) => r.recipient_user_id!))];
   const extras: Extras = { payers: new Map(), payments: new Map(), history: new Map(), payTokens: new Map() };
   if (ids.length === 0) return extras;
+  // Only ask for what can exist: payments once executed or annulled.
+  const paidIds = rows.filter((r) => r.state === 'executed' || r.state === 'annulled').map((r) => r.id);
   const [payers, payments, attempts, wallets] = await Promise.all([
-    payerIds.length ? db.selectFrom('users').select(['id', 'phone', 'full_name']).where('id', 'in', payerIds).execute() : [],
-    db.selectFrom('payments').select(['id', 'ref', 'intent_id', 'txn_index']).where('intent_id', 'in', ids).execute(),
-    db.selectFrom('callback_attempts').select(['intent_id', 'uri', 'method', 'status_code', 'body'])
-      .where('intent_id', 'in', ids).orderBy('id').execute(),
+    payerIds.length ? payersById(db, payerIds) : [],
+    paidIds.length ? paymentsOfIntents(db, paidIds) : [],
+    attemptsOfIntents(db, ids),
     recipientIds.length
       ? db.selectFrom('digital_accounts as a').innerJoin('users as u', 'u.id', 'a.user_id')
         .select(['a.id', 'a.user_id', 'u.document', 'u.full_name', 'u.business_name'])

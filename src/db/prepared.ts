@@ -1,0 +1,42 @@
+import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { DB } from './schema.ts';
+import type { Tx } from './store.ts';
+
+// Building a Kysely query (an immutable node tree) and compiling it costs more than
+// SQLite takes to run it. A prepared query is built and compiled once per dialect with
+// placeholder arguments; each call only swaps in the real parameters. Use it for hot,
+// fixed-shape queries; array arguments give one compiled form per array length.
+
+type Slot = { arg: number; index?: number } | { value: unknown };
+const MARK = '\u0000prepared:';
+
+function placeholder(arg: unknown, i: number): unknown {
+  return Array.isArray(arg) ? arg.map((_, j) => `${MARK}${i}:${j}`) : `${MARK}${i}`;
+}
+
+function slotOf(p: unknown): Slot {
+  if (typeof p !== 'string' || !p.startsWith(MARK)) return { value: p };
+  const [arg, index] = p.slice(MARK.length).split(':');
+  return index === undefined ? { arg: Number(arg) } : { arg: Number(arg), index: Number(index) };
+}
+
+export function prepared<A extends unknown[], R>(build: (db: Kysely<DB>, ...args: A) => Compilable<R>) {
+  const cache = new Map<string, { compiled: CompiledQuery<R>; slots: Slot[] }>();
+  return async (db: Kysely<DB> | Tx, ...args: A): Promise<R[]> => {
+    const shape = args.map((a) => (Array.isArray(a) ? a.length : '')).join(',');
+    const key = `${db.getExecutor().adapter.constructor.name}|${shape}`;
+    let entry = cache.get(key);
+    if (!entry) {
+      const compiled = build(db as Kysely<DB>, ...(args.map(placeholder) as A)).compile();
+      entry = { compiled, slots: compiled.parameters.map(slotOf) };
+      cache.set(key, entry);
+    }
+    const parameters = entry.slots.map((s) => {
+      if ('value' in s) return s.value;
+      const a = args[s.arg];
+      return s.index === undefined ? a : (a as unknown[])[s.index];
+    });
+    const result = await db.executeQuery<R>({ ...entry.compiled, parameters });
+    return result.rows;
+  };
+}
