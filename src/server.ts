@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -32,7 +33,7 @@ export async function startEnvironment(env: EnvName, opts: ServeOptions, single:
   return { env, ctx, app, url: config.publicUrl, demo, stopWorkers };
 }
 
-export function banner(running: Running[]): string {
+export function banner(running: Pick<Running, 'env' | 'ctx' | 'url' | 'demo'>[]): string {
   const lines: string[] = ['', 'mPandco is running.', ''];
   for (const r of running) {
     lines.push(`  ${r.env.padEnd(10)} ${r.url}   (health: ${r.url}/health, API docs: ${r.url}/docs)`);
@@ -80,5 +81,44 @@ export async function serve(envs: EnvName[], opts: ServeOptions): Promise<void> 
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   for (const env of envs) running.push(await startEnvironment(env, opts, envs.length === 1));
-  process.stdout.write(banner(running));
+  if (cluster.isWorker) process.send?.('ready');
+  else process.stdout.write(banner(running));
+}
+
+/**
+ * Several server processes on the same ports (node:cluster), for more than one core.
+ * The primary migrates and seeds each store once, then forks; every worker serves every
+ * environment. Stores, background loops and idempotency are already safe across processes.
+ */
+export async function serveCluster(envs: EnvName[], opts: ServeOptions, workers: number): Promise<void> {
+  const shown: Pick<Running, 'env' | 'ctx' | 'url' | 'demo'>[] = [];
+  for (const env of envs) {
+    const config = envConfig(env, opts, process.env, envs.length === 1);
+    const ctx = await openEnvironment(config);
+    shown.push({ env, ctx, url: config.publicUrl, demo: await ensureSandboxSeed(ctx) });
+  }
+  await Promise.all(shown.map((r) => r.ctx.store.close()));
+  let closing = false;
+  const fork = () => new Promise<void>((resolve) => {
+    const w = cluster.fork();
+    w.on('message', (m) => m === 'ready' && resolve());
+    w.on('exit', () => {
+      if (!closing) void fork(); // a worker died: replace it
+    });
+  });
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    process.stdout.write(`\n${signal}: stopping ${workers} workers...\n`);
+    const all = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+    await Promise.all(all.map((w) => new Promise((resolve) => {
+      w.once('exit', resolve);
+      w.process.kill('SIGTERM');
+    })));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await Promise.all(Array.from({ length: workers }, fork));
+  process.stdout.write(banner(shown) + `(${workers} worker processes)\n`);
 }

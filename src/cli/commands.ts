@@ -1,5 +1,6 @@
 import { parseEnvList, ConfigError, ENV_NAMES } from '../config/config.ts';
-import { serve } from '../server.ts';
+import cluster from 'node:cluster';
+import { serve, serveCluster } from '../server.ts';
 import { verifyLedger } from '../ledger/verify.ts';
 import { createMerchant, createPayer } from '../sandbox/demo.ts';
 import { issueCodes } from '../onboarding/codes.service.ts';
@@ -13,23 +14,31 @@ export type Command = { usage: string; run: (argv: string[]) => Promise<number> 
 
 export const COMMANDS: Record<string, Command> = {
   serve: {
-    usage: 'serve [--env sandbox|production|both] [--port N] [--host H] [--public-url URL] [--data-dir DIR] [--tls-cert F --tls-key F] [--trust-proxy]',
+    usage: 'serve [--env sandbox|production|both] [--port N] [--host H] [--public-url URL] [--data-dir DIR] [--tls-cert F --tls-key F] [--trust-proxy] [--workers N]',
     async run(argv) {
       const { values } = parse(argv, {
         env: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'public-url': { type: 'string' },
         'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'trust-proxy': { type: 'boolean' },
+        workers: { type: 'string' },
       });
+      const workersText = (values.workers as string | undefined) ?? process.env.MPANDCO_WORKERS ?? '1';
+      if (!/^\d{1,2}$/.test(workersText) || Number(workersText) < 1 || Number(workersText) > 64) {
+        throw new UsageError('--workers must be a whole number from 1 to 64');
+      }
+      const workers = cluster.isWorker ? 1 : Number(workersText);
       try {
         const envs = parseEnvList(values.env as string | undefined);
         if (envs.length > 1 && (values.port || values['public-url'])) {
           throw new UsageError('--port and --public-url need --env sandbox or --env production; for both, use MPANDCO_SANDBOX_PORT / MPANDCO_PRODUCTION_PORT');
         }
-        await serve(envs, {
+        const serveOpts = {
           port: values.port as string | undefined, host: values.host as string | undefined,
           publicUrl: values['public-url'] as string | undefined, dataDir: values['data-dir'] as string | undefined,
           tlsCert: values['tls-cert'] as string | undefined, tlsKey: values['tls-key'] as string | undefined,
           trustProxy: values['trust-proxy'] as boolean | undefined,
-        });
+        };
+        if (workers > 1) await serveCluster(envs, serveOpts, workers);
+        else await serve(envs, serveOpts);
       } catch (e) {
         if (e instanceof ConfigError) throw new UsageError(e.message);
         throw e;

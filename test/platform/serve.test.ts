@@ -43,6 +43,15 @@ function startServe(env: NodeJS.ProcessEnv): Promise<Started> {
   });
 }
 
+function runServe(args: string[]): Promise<{ code: number | null; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/mpandco.js', ...args], { env: process.env });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => resolve({ code, err }));
+  });
+}
+
 function stop(s: Started): Promise<number | null> {
   return new Promise((resolve) => {
     s.child.on('exit', (code) => resolve(code));
@@ -120,6 +129,34 @@ describe('mpandco serve (npm start)', () => {
     expect(JSON.parse(body)).toMatchObject({ status: 'ok', env: 'production' });
     expect(await stop(s)).toBe(0);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs several worker processes on the same ports with --workers', async () => {
+    const port = await freePort();
+    const env = { ...process.env, MPANDCO_DATA_DIR: dataDir, MPANDCO_PG_SCHEMA_PREFIX: prefix, LOG_LEVEL: 'warn' };
+    const child = spawn(process.execPath, ['bin/mpandco.js', 'serve', '--env', 'sandbox', '--port', String(port), '--workers', '2'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const s: Started = await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(out)), 40_000);
+      child.stdout!.on('data', (d) => {
+        out += d;
+        if (out.includes('worker processes')) {
+          clearTimeout(timer);
+          resolve({ child, output: () => out });
+        }
+      });
+    });
+    expect(s.output()).toContain('(2 worker processes)');
+    expect(s.output()).toContain('client_secret');
+    for (let i = 0; i < 20; i++) {
+      const r = await fetch(`http://127.0.0.1:${port}/health`, { headers: { connection: 'close' } });
+      expect(r.status).toBe(200);
+    }
+    expect(await stop(s)).toBe(0);
+    const bad = await runServe(['serve', '--workers', 'lots']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--workers');
   });
 
   it('refuses a bad flag with a clear message', async () => {
