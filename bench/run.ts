@@ -9,17 +9,24 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 
 const { values } = parseArgs({
-  options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, only: { type: 'string' } },
+  options: {
+    duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' },
+    workers: { type: 'string', default: '1' },
+  },
 });
 const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
 const STORE = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
 
-function start(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+function start(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<{ child: ChildProcess; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout!.on('data', (d) => String(d).includes('READY') && resolve(child));
-    child.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes(ready)) resolve({ child, out });
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
   });
 }
 
@@ -58,13 +65,19 @@ const env = {
   ...process.env, LOG_LEVEL: 'warn', MPANDCO_SANDBOX_PATH: 'bench', MPANDCO_SANDBOX_TOKEN: 'bench-token',
   MPANDCO_PG_SCHEMA_PREFIX: `bench_${process.pid}`,
 };
-const bare = await start('bench/bare.ts', ['18181'], env);
-const platform = await start('bench/server.ts', ['18080', dataDir], env);
+const WORKERS = Number(values.workers);
+const bare = await start(['--import', 'tsx', 'bench/bare.ts', '18181'], env, 'READY');
+// The platform exactly as `npm start` runs it, sandbox only, without per-request info logs.
+const platform = await start(['bin/mpandco.js', 'serve', '--env', 'sandbox', '--port', '18080', '--data-dir', dataDir,
+  '--workers', String(WORKERS)], env, 'Sandbox demo payers');
 const base = 'http://127.0.0.1:18080';
 try {
   await measure('bare Fastify GET /json', { url: 'http://127.0.0.1:18181/json' });
 
-  const seed = JSON.parse(fs.readFileSync(path.join(dataDir, '.demo.json'), 'utf8'));
+  const seed = {
+    client_id: /client_id (\S+)/.exec(platform.out)![1],
+    client_secret: /client_secret (\S+)/.exec(platform.out)![1],
+  };
   const tokenBody = form({ grant_type: 'urn:client_apps', client_id: seed.client_id, client_secret: seed.client_secret });
   await measure('POST /oauth/v2/token (urn:client_apps)', { url: `${base}/oauth/v2/token`, method: 'POST', headers: FORM, body: tokenBody });
 
@@ -101,11 +114,11 @@ try {
     }],
   });
 } finally {
-  bare.kill();
-  platform.kill();
+  bare.child.kill();
+  platform.child.kill('SIGTERM');
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-process.stdout.write(`\n${new Date().toISOString().slice(0, 10)} · ${STORE} · ${os.cpus().length} cores (${cpu}) · ${CONNECTIONS} connections · ${DURATION} s per run\n\n`);
+process.stdout.write(`\n${new Date().toISOString().slice(0, 10)} · ${STORE} · ${os.cpus().length} cores (${cpu}) · ${WORKERS} server process(es) · ${CONNECTIONS} connections · ${DURATION} s per run\n\n`);
 process.stdout.write('| scenario | req/s | p50 ms | p99 ms | non-2xx |\n|---|---:|---:|---:|---:|\n');
 for (const r of rows) process.stdout.write(`| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} |\n`);
