@@ -53,11 +53,14 @@ export type AttemptOutcome =
   | { status: 'pending'; nextAttemptAt: number }
   | { status: 'failed' };
 
+/** PostgreSQL's text cannot hold NUL; a merchant's answer may. Shown as U+FFFD on both stores. */
+const storable = (s: string) => s.replace(/\u0000/g, '\ufffd');
+
 /** Records the attempt and releases the lease with the row's next state, in one transaction. */
 export async function recordAttempt(tx: Tx, workerId: string, a: AttemptRecord, outcome: AttemptOutcome): Promise<void> {
   await tx.insertInto('callback_attempts').values({
     callback_id: a.callbackId, intent_id: a.intentId, uri: a.uri, method: 'GET', status_code: a.statusCode,
-    body: a.body, error: a.error, at: a.at,
+    body: storable(a.body), error: a.error === null ? null : storable(a.error), at: a.at,
   }).execute();
   await tx.updateTable('callbacks')
     .set((eb) => ({
