@@ -1,6 +1,6 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { DB } from './schema.ts';
-import type { Tx } from './store.ts';
+import { isPostgres, type Tx } from './store.ts';
 
 // Building a Kysely query (an immutable node tree) and compiling it costs more than
 // SQLite takes to run it. A prepared query is built and compiled once per dialect with
@@ -24,7 +24,9 @@ export function prepared<A extends unknown[], R>(build: (db: Kysely<DB>, ...args
   const cache = new Map<string, { compiled: CompiledQuery<R>; slots: Slot[] }>();
   return async (db: Kysely<DB> | Tx, ...args: A): Promise<R[]> => {
     const shape = args.map((a) => (Array.isArray(a) ? a.length : '')).join(',');
-    const key = `${db.getExecutor().adapter.constructor.name}|${shape}`;
+    // A PostgreSQL transaction of store.tx builds row locks (forUpdate); anything else does not.
+    const inPgTx = db.isTransaction && isPostgres(db as Tx);
+    const key = `${db.getExecutor().adapter.constructor.name}|${inPgTx ? 'tx' : ''}|${shape}`;
     let entry = cache.get(key);
     if (!entry) {
       const compiled = build(db as Kysely<DB>, ...(args.map(placeholder) as A)).compile();

@@ -1,6 +1,6 @@
 import type { FormErrors, Shape } from '../shared/form.ts';
 import { asList, doc, intOf, isAbsoluteHttpUrl, text, type Doc } from '../shared/input.ts';
-import { CURRENCY, MAX_MINOR, parseMoney } from '../shared/money.ts';
+import { CURRENCY, MAX_MINOR, parseMoney, formatMinor } from '../shared/money.ts';
 import './payment-intent.messages.ts';
 
 // Reads the create document (root key `paymentintent`) into plain values plus field
@@ -132,7 +132,7 @@ function parseTransaction(errors: FormErrors, path: Path, d: Doc): { txn: Parsed
   const distSum = distributions.reduce((s, x) => s + x.amountMinor, 0);
   if (totalMinor > 0 && distSum > totalMinor) {
     errors.add([...path, 'distributions'], 'intent.distributions_exceed_total', {
-      sum: (distSum / 100).toFixed(2), total: (totalMinor / 100).toFixed(2),
+      sum: formatMinor(distSum), total: formatMinor(totalMinor),
     });
   }
   // Informational sub-total: when absent, the items' sum, else what the total leaves after shipping and tax.

@@ -1,3 +1,4 @@
+import { formatMinor } from '../shared/money.ts';
 import { randomInt } from 'node:crypto';
 import type { Ctx } from '../context.ts';
 import { checkNewUser, insertUser } from '../accounts/accounts.service.ts';
@@ -86,7 +87,7 @@ export async function createPayer(ctx: Ctx, balanceMinor: number, fixed?: Partia
       if (balanceMinor > 0) await addTestFunds(tx, accountId, balanceMinor, now);
       return {
         username, password, pin, phone, document, payer_id: user.id, digital_account: checked.handle,
-        balance: (balanceMinor / 100).toFixed(2),
+        balance: formatMinor(balanceMinor),
       };
     });
   });
