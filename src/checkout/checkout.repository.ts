@@ -1,3 +1,4 @@
+import { prepared } from '../db/prepared.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Tx } from '../db/store.ts';
@@ -23,8 +24,10 @@ export async function findIntentForPage(db: Kysely<DB>, id: string) {
 export type PageIntent = NonNullable<Awaited<ReturnType<typeof findIntentForPage>>>;
 
 /** Suspended or revoked apps take no new approvals. */
+const appStatus = prepared((db, appId: string) => db.selectFrom('apps').select('status').where('id', '=', appId));
+
 export async function appIsActive(tx: Tx, appId: string): Promise<boolean> {
-  const app = await tx.selectFrom('apps').select('status').where('id', '=', appId).executeTakeFirst();
+  const [app] = await appStatus(tx, appId);
   return app?.status === 'active';
 }
 

@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { DB } from './schema.ts';
 import { isPostgres, type Tx } from './store.ts';
 
@@ -21,8 +21,19 @@ function slotOf(p: unknown): Slot {
 }
 
 export function prepared<A extends unknown[], R>(build: (db: Kysely<DB>, ...args: A) => Compilable<R>) {
+  const run = preparedResult(build);
+  return async (db: Kysely<DB> | Tx, ...args: A): Promise<R[]> => (await run(db, ...args)).rows;
+}
+
+/** For writes: how many rows the statement changed. */
+export function preparedWrite<A extends unknown[], R>(build: (db: Kysely<DB>, ...args: A) => Compilable<R>) {
+  const run = preparedResult(build);
+  return async (db: Kysely<DB> | Tx, ...args: A): Promise<number> => Number((await run(db, ...args)).numAffectedRows ?? 0);
+}
+
+function preparedResult<A extends unknown[], R>(build: (db: Kysely<DB>, ...args: A) => Compilable<R>) {
   const cache = new Map<string, { compiled: CompiledQuery<R>; slots: Slot[] }>();
-  return async (db: Kysely<DB> | Tx, ...args: A): Promise<R[]> => {
+  return async (db: Kysely<DB> | Tx, ...args: A): Promise<QueryResult<R>> => {
     const shape = args.map((a) => (Array.isArray(a) ? a.length : '')).join(',');
     // A PostgreSQL transaction of store.tx builds row locks (forUpdate); anything else does not.
     const inPgTx = db.isTransaction && isPostgres(db as Tx);
@@ -38,7 +49,6 @@ export function prepared<A extends unknown[], R>(build: (db: Kysely<DB>, ...args
       const a = args[s.arg];
       return s.index === undefined ? a : (a as unknown[])[s.index];
     });
-    const result = await db.executeQuery<R>({ ...entry.compiled, parameters });
-    return result.rows;
+    return db.executeQuery<R>({ ...entry.compiled, parameters });
   };
 }

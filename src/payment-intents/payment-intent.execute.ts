@@ -1,11 +1,11 @@
 import { isUniqueViolation, type Tx } from '../db/store.ts';
-import { prepared } from '../db/prepared.ts';
+import { prepared, preparedWrite } from '../db/prepared.ts';
 import type { PaymentsTable } from '../db/schema.ts';
 import { postEntry, type Posting } from '../ledger/ledger.ts';
 import { PAYMENT_STATUS, PAYMENT_TYPE } from '../payments/payment.types.ts';
 import { InvariantError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
-import { setIntentState, type IntentRow } from './payment-intent.repository.ts';
+import type { IntentRow } from './payment-intent.repository.ts';
 import { parseTransactions, type StoredTransaction } from './payment-intent.types.ts';
 
 // The money movement of an intent, shared by sales (execute/sale.json) and requests
@@ -18,6 +18,10 @@ const PAYMENT_COLUMNS = [
 ] as const;
 const insertPayment = prepared((tx, values: unknown[]) => tx.insertInto('payments')
   .values(Object.fromEntries(PAYMENT_COLUMNS.map((c, i) => [c, values[i]])) as unknown as PaymentsTable));
+
+const markExecuted = preparedWrite((tx, executedAt: number, payerUserId: string, id: string) => tx.updateTable('payment_intents')
+  .set({ state: 'executed', executed_at: executedAt, payer_user_id: payerUserId })
+  .where('id', '=', id).where('state', 'in', ['created', 'approved']));
 
 export interface PayerSource {
   userId: string;
@@ -72,9 +76,7 @@ export async function executeIntentPayment(
     }
     done.push({ id, ref: entry.ref, txnIndex, entryId: entry.id });
   }
-  const moved = await setIntentState(tx, intent.id, ['created', 'approved'], {
-    state: 'executed', executed_at: nowMs, payer_user_id: payer.userId,
-  });
-  if (!moved) throw new InvariantError('execute_at_most_once', `intent ${intent.id} is no longer waiting`);
+  const moved = await markExecuted(tx, nowMs, payer.userId, intent.id);
+  if (moved !== 1) throw new InvariantError('execute_at_most_once', `intent ${intent.id} is no longer waiting`);
   return done;
 }
