@@ -1,12 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { sql } from 'kysely';
 import type { Ctx } from './context.ts';
 import { registerBodyParsers, BODY_LIMIT_BYTES } from './http/body.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { localeFromHeader, type Locale } from './shared/i18n.ts';
 import { renderWebError } from './web/render.ts';
 import { registerPages } from './web/pages.routes.ts';
@@ -35,31 +35,17 @@ export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<Fastify
   app.decorateRequest('ctx', { getter: () => ctx });
   app.decorateRequest('locale', 'es' as Locale);
   await app.register(cookie, { secret: ctx.secrets.cookieSecret });
+  const headers = securityHeaders(ctx.config.publicUrl.startsWith('https:'));
   // After the cookie plugin, so that the language cookie is already parsed.
   app.addHook('onRequest', async (request, reply) => {
     const cookieLang = request.cookies?.lang;
     request.locale = cookieLang === 'en' || cookieLang === 'es' ? cookieLang : localeFromHeader(request.headers['accept-language']);
+    reply.headers(headers);
     reply.header('x-request-id', request.id);
   });
   await app.register(csrf, {
     cookieKey: '_csrf_secret',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: ctx.config.publicUrl.startsWith('https:') },
-  });
-  await app.register(helmet, {
-    global: true,
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        // Checkout forms redirect to the merchant's site; form-action would block that.
-        formAction: null,
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-    hsts: ctx.config.publicUrl.startsWith('https:'),
   });
   await app.register(rateLimit, { global: false });
   await registerBodyParsers(app);

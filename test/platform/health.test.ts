@@ -28,4 +28,15 @@ describe('health and error model', () => {
     expect(r.status).toBe(404);
     expect(r.body).toMatchObject({ code: 404 });
   });
+
+  it('sends the security headers on pages and API answers', async () => {
+    for (const path of ['/', '/health', '/api/nothing.json']) {
+      const r = await get(`${s.baseUrl}${path}`, { accept: 'text/html' });
+      expect(r.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(r.headers.get('content-security-policy')).not.toContain('form-action');
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+      expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
 });
