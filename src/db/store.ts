@@ -269,7 +269,19 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
     },
     close: () => db.destroy(),
   };
-  await migrate(store, schema);
+  // Kysely's migrator looks up its tables through the catalog of the whole database; a
+  // schema being dropped at that moment by another tenant (the test suite does this all the
+  // time) can make that look-up fail. It is read-only, so trying again is safe.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrate(store, schema);
+      break;
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (attempt >= 5 || !code || !['42703', '42P01', 'XX000'].includes(code)) throw e;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
   return store;
 }
 
