@@ -58,6 +58,8 @@ class ConnectionMutex {
 }
 
 const STATEMENT_CACHE_SIZE = 500;
+const BUSY_TIMEOUT_MS = 10_000;
+const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
 
 /** better-sqlite3 behind Kysely, with prepared statements cached by their SQL text. */
 class CachingSqliteConnection implements DatabaseConnection {
@@ -100,8 +102,28 @@ class ImmediateSqliteDriver implements Driver {
     await this.mutex.lock();
     return this.connection;
   }
+  /**
+   * With several processes on one file, another may hold the write lock. SQLite's own
+   * busy handler would sleep here with the whole event loop stopped; instead we try
+   * without waiting and retry asynchronously, so this process keeps reading requests
+   * (and growing its next group) until the lock is free.
+   */
   async beginTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw('begin immediate'));
+    const started = Date.now();
+    this.database.pragma('busy_timeout = 0');
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await conn.executeQuery(BEGIN_IMMEDIATE);
+          return;
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() - started > BUSY_TIMEOUT_MS) throw e;
+          await new Promise((r) => (attempt < 20 ? setImmediate(r) : setTimeout(r, 1)));
+        }
+      }
+    } finally {
+      this.database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
   async commitTransaction(conn: DatabaseConnection): Promise<void> {
     await conn.executeQuery(CompiledQuery.raw('commit'));
@@ -131,7 +153,7 @@ export function openSqlite(file: string): Database.Database {
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
-  database.pragma('busy_timeout = 10000');
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   database.pragma('foreign_keys = ON');
   // Durability comes from synchronous=FULL on the WAL; a larger WAL before each checkpoint
   // (40 MB instead of 4 MB) means far fewer checkpoints in the write path, and more cache
