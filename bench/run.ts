@@ -120,6 +120,15 @@ try {
 } finally {
   bare.child.kill();
   platform.child.kill('SIGTERM');
+  await new Promise((r) => platform.child.once('exit', r));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.DATABASE_URL) {
+    const pg = await import('pg');
+    const client = new pg.default.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    await client.query(`drop schema if exists "${env.MPANDCO_PG_SCHEMA_PREFIX}_sandbox" cascade`);
+    await client.end();
+  }
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
