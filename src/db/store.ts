@@ -300,7 +300,7 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
       break;
     } catch (e) {
       const code = (e as { code?: string }).code;
-      if (attempt >= 5 || !code || !['42703', '42P01', 'XX000'].includes(code)) throw e;
+      if (attempt >= 8 || !code || !['42703', '42P01', '3F000', 'XX000'].includes(code)) throw e;
       await new Promise((r) => setTimeout(r, 50 * attempt));
     }
   }
