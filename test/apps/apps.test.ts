@@ -4,7 +4,7 @@ import { sha256 } from '../../src/shared/ids.ts';
 import { issueTokens } from '../../src/oauth/tokens.ts';
 import { createPayer } from '../../src/sandbox/demo.ts';
 import { WebClient, fieldError, signedUpBusiness } from '../onboarding/web-client.ts';
-import { makePng } from './png.ts';
+import { makePng } from '../helpers/png.ts';
 
 function appFields(web: WebClient, html: string, extra: Record<string, string> = {}): Record<string, string> {
   const account = /<option value="([^"]+)"/.exec(html)![1];

@@ -5,7 +5,7 @@ import type { PayerCreds } from '../../src/sandbox/demo.ts';
 import { DESKTOP, launchBrowser, PHONE, screenshot } from '../helpers/browser.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { get, postForm } from '../helpers/http.ts';
-import { logoPng } from '../checkout/png.ts';
+import { logoPng } from '../helpers/png.ts';
 import { MerchantServer, signatureValid } from '../callbacks/merchant-server.ts';
 import { balanceOf, createRequest, extraWallet, intentRow, merchantWithToken, payer, type Merchant } from './fixtures.ts';
 

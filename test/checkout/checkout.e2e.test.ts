@@ -5,7 +5,7 @@ import { createMerchant, createPayer, type MerchantCreds, type PayerCreds } from
 import { DESKTOP, launchBrowser, PHONE, screenshot } from '../helpers/browser.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { bearer, get, postForm } from '../helpers/http.ts';
-import { logoPng } from './png.ts';
+import { logoPng } from '../helpers/png.ts';
 
 /** The merchant's web shop: it only records where the customer's browser lands. */
 async function startShop() {

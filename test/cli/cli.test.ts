@@ -97,6 +97,18 @@ describe('the mpandco command', () => {
     expect((await verifyLedger(te.ctx.store.db)).ok).toBe(true);
   });
 
+  it('migrates both stores and refuses an unknown environment', async () => {
+    const r = await runCli(['migrate', '--env', 'both', '--json'], te.childEnv);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('"env": "sandbox"');
+    expect(r.stdout).toContain('"env": "production"');
+    const migrations = await te.ctx.store.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+    expect(migrations.length).toBeGreaterThanOrEqual(3);
+    const bad = await runCli(['migrate', '--env', 'staging'], te.childEnv);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--env must be sandbox, production or both');
+  });
+
   it('explains unknown commands and prints usage', async () => {
     const r = await runCli(['frobnicate'], te.childEnv);
     expect(r.code).toBe(2);

@@ -5,7 +5,7 @@ import { testServer, type TestServer } from '../helpers/env.ts';
 import { postForm } from '../helpers/http.ts';
 import { createPayer } from '../../src/sandbox/demo.ts';
 import { issueCodes } from '../../src/onboarding/codes.service.ts';
-import { makePng } from '../apps/png.ts';
+import { makePng } from '../helpers/png.ts';
 import { newPerson } from './web-client.ts';
 
 /** Screenshots of the page as it is, on a phone and on a desktop; also checks nothing overflows the phone. */
