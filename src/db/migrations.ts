@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Migration, type MigrationProvider, type CreateTableBuilder } from 'kysely';
+import { sql, type Kysely, type Migration, type CreateTableBuilder } from 'kysely';
 
 // One list of migrations for both dialects. Only column types differ, chosen here.
 type Dialect = 'sqlite' | 'postgres';
@@ -326,10 +326,51 @@ const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0003_payouts_pending_batch', payoutsPendingBatch],
 ];
 
-export function migrationProvider(d: Dialect): MigrationProvider {
-  return {
-    async getMigrations() {
-      return Object.fromEntries(MIGRATIONS.map(([name, m]) => [name, m(d)]));
-    },
-  };
+type MigrationStore = {
+  dialect: Dialect;
+  db: Kysely<any>;
+  tx<T>(fn: (tx: Kysely<any>) => Promise<T>): Promise<T>;
+};
+
+/**
+ * Applies the pending migrations in order, each recorded in `mpandco_migrations`, all in
+ * one transaction. It reads only its own table (no catalog-wide look-up), and several
+ * processes starting together take turns: BEGIN IMMEDIATE on SQLite, an advisory lock
+ * per schema on PostgreSQL.
+ */
+export async function runMigrations(store: MigrationStore): Promise<string[]> {
+  try {
+    await store.db.schema.createTable('mpandco_migrations').ifNotExists()
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('applied_at', 'bigint', (c) => c.notNull()).execute();
+  } catch (e) {
+    // Two PostgreSQL sessions creating it at once: the loser sees the winner's table.
+    if (!['23505', '42P07'].includes((e as { code?: string }).code ?? '')) throw e;
+  }
+  return store.tx(async (tx) => {
+    if (store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(current_schema()))`.execute(tx);
+    const done = new Set((await tx.selectFrom('mpandco_migrations').select('name').execute()).map((r) => r.name as string));
+    const legacy = done.size === 0 ? await legacyApplied(tx, store.dialect) : [];
+    for (const name of legacy) done.add(name);
+    const applied: string[] = [];
+    for (const [name, make] of MIGRATIONS) {
+      if (done.has(name)) continue;
+      await make(store.dialect).up(tx);
+      applied.push(name);
+    }
+    for (const name of [...legacy, ...applied]) {
+      await tx.insertInto('mpandco_migrations').values({ name, applied_at: Date.now() })
+        .onConflict((oc) => oc.column('name').doNothing()).execute();
+    }
+    return applied;
+  });
+}
+
+/** Stores made before this migrator kept their record in Kysely's `kysely_migration` table. */
+async function legacyApplied(tx: Kysely<any>, d: Dialect): Promise<string[]> {
+  const exists = d === 'postgres'
+    ? (await sql<{ t: string | null }>`select to_regclass('kysely_migration')::text as t`.execute(tx)).rows[0]?.t
+    : (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(tx)).rows[0];
+  if (!exists) return [];
+  return (await sql<{ name: string }>`select name from kysely_migration`.execute(tx)).rows.map((r) => r.name);
 }

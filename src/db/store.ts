@@ -3,12 +3,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import {
-  CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteIntrospector,
+  CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteIntrospector,
   SqliteQueryCompiler, type DatabaseConnection, type Dialect, type Driver, type QueryResult, type Transaction,
 } from 'kysely';
 import type { StoreConfig } from '../config/config.ts';
 import type { DB } from './schema.ts';
-import { migrationProvider } from './migrations.ts';
+import { runMigrations } from './migrations.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type Tx = Transaction<DB>;
@@ -291,31 +291,12 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
     },
     close: () => db.destroy(),
   };
-  // Kysely's migrator looks up its tables through the catalog of the whole database; a
-  // schema being dropped at that moment by another tenant (the test suite does this all the
-  // time) can make that look-up fail. It is read-only, so trying again is safe.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await migrate(store, schema);
-      break;
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (attempt >= 8 || !code || !['42703', '42P01', '3F000', 'XX000'].includes(code)) throw e;
-      await new Promise((r) => setTimeout(r, 50 * attempt));
-    }
-  }
+  await migrate(store);
   return store;
 }
 
-export async function migrate(store: Store, schema?: string): Promise<string[]> {
-  const migrator = new Migrator({
-    db: store.db,
-    provider: migrationProvider(store.dialect),
-    ...(schema ? { migrationTableSchema: schema } : {}),
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error;
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+export async function migrate(store: Store): Promise<string[]> {
+  return runMigrations({ dialect: store.dialect, db: store.db, tx: (fn) => store.tx((tx) => fn(tx as never)) });
 }
 
 /** Unique-constraint violations in either dialect. */

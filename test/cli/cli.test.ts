@@ -102,7 +102,7 @@ describe('the mpandco command', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('"env": "sandbox"');
     expect(r.stdout).toContain('"env": "production"');
-    const migrations = await te.ctx.store.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+    const migrations = await te.ctx.store.db.selectFrom('mpandco_migrations' as never).select('name' as never).execute();
     expect(migrations.length).toBeGreaterThanOrEqual(3);
     const bad = await runCli(['migrate', '--env', 'staging'], te.childEnv);
     expect(bad.code).toBe(2);
