@@ -22,7 +22,9 @@ for (const [net4, bits] of [
 for (const [net6, bits] of [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
+  ['::', 96], // IPv4-compatible (deprecated): embeds an IPv4 address
   ['64:ff9b::', 96], // NAT64: may embed any IPv4 address
+  ['2002::', 16], // 6to4: embeds an IPv4 address
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
   ['ff00::', 8], // multicast
