@@ -208,7 +208,7 @@ export interface IdempotencyKeysTable {
   scope: string;
   key: string;
   request_hash: string;
-  state: 'running' | 'done';
+  state: 'running' | 'committed' | 'done';
   status_code: number | null;
   response_body: string | null;
   response_headers: string | null;

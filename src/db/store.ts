@@ -9,6 +9,7 @@ import {
 import type { StoreConfig } from '../config/config.ts';
 import type { DB } from './schema.ts';
 import { runMigrations } from './migrations.ts';
+import { hookedTx } from './tx-hooks.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 export type Tx = Transaction<DB>;
@@ -248,7 +249,7 @@ export async function openStore(cfg: StoreConfig, fileName: string): Promise<Sto
   const store: Store = {
     db,
     dialect: 'sqlite',
-    tx: (fn) => committer.run(fn),
+    tx: (fn) => hookedTx((f) => committer.run(f), fn),
     close: () => db.destroy(),
   };
   await migrate(store);
@@ -276,19 +277,19 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
   const store: Store = {
     db,
     dialect: 'postgres',
-    async tx(fn) {
+    tx: (fn) => hookedTx(async (f) => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await db.transaction().execute((trx) => {
             pgTransactions.add(trx);
-            return fn(trx);
+            return f(trx);
           });
         } catch (e) {
           const code = (e as { code?: string }).code;
           if (!code || !RETRYABLE_PG.has(code) || attempt >= 5) throw e;
         }
       }
-    },
+    }, fn),
     close: () => db.destroy(),
   };
   await migrate(store);

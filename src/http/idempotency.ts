@@ -1,11 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
-import { isUniqueViolation } from '../db/store.ts';
+import { isUniqueViolation, type Tx } from '../db/store.ts';
 import { ConflictError, DomainError, UnprocessableError, ValidationError } from '../shared/errors.ts';
 import { defineMessages } from '../shared/i18n.ts';
 import { sha256 } from '../shared/ids.ts';
 import { HOUR_MS } from '../shared/clock.ts';
 import { wireError } from './errors.ts';
+import { withTxHook } from '../db/tx-hooks.ts';
 
 export const idempotencyMsg = defineMessages({
   'idempotency.key_invalid': {
@@ -19,6 +20,10 @@ export const idempotencyMsg = defineMessages({
   'idempotency.in_progress': {
     es: 'Una solicitud con esta Idempotency-Key aún se está procesando. Reintente en un momento.',
     en: 'A request with this Idempotency-Key is still being processed. Retry in a moment.',
+  },
+  'idempotency.outcome_lost': {
+    es: 'La solicitud con esta Idempotency-Key ya se procesó, pero su respuesta no se pudo guardar. Consulte el recurso para conocer su estado; no se repetirá.',
+    en: 'The request with this Idempotency-Key was already processed, but its response could not be stored. Look the resource up to learn its state; it will not be repeated.',
   },
 });
 
@@ -79,6 +84,7 @@ export async function idempotent(
     await db.deleteFrom('idempotency_keys').where('created_at', '<', now - KEY_RETENTION_MS).execute();
   }
 
+  let claimedAt = now;
   for (let attempt = 0; ; attempt++) {
     try {
       await db.insertInto('idempotency_keys').values({
@@ -101,26 +107,55 @@ export async function idempotent(
         .type('application/json; charset=utf-8').send(row.response_body ?? 'null');
     }
     if (row.created_at > now - STALE_CLAIM_MS) throw new ConflictError('idempotency.in_progress');
+    // Its work committed but its response was never stored (the process died in between):
+    // running it again could move money twice.
+    if (row.state === 'committed') throw new ConflictError('idempotency.outcome_lost');
+    // A claim abandoned before anything committed: take it over.
     const took = await db.updateTable('idempotency_keys').set({ created_at: now })
       .where('scope', '=', scope).where('key', '=', key).where('state', '=', 'running')
       .where('created_at', '=', row.created_at).executeTakeFirst();
-    if (Number(took.numUpdatedRows) === 1) break;
+    if (Number(took.numUpdatedRows) === 1) {
+      claimedAt = now;
+      break;
+    }
   }
+
+  // Every write transaction of the handler also marks the key 'committed', in the same
+  // transaction, and only while this request still holds the claim.
+  let committed = false;
+  const mine = () => db.updateTable('idempotency_keys')
+    .where('scope', '=', scope).where('key', '=', key).where('created_at', '=', claimedAt);
+  const hook = {
+    async inTx(tx: Tx) {
+      const r = await tx.updateTable('idempotency_keys').set({ state: 'committed' })
+        .where('scope', '=', scope).where('key', '=', key).where('created_at', '=', claimedAt)
+        .where('state', 'in', ['running', 'committed']).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw new ConflictError('idempotency.in_progress');
+    },
+    committed() {
+      committed = true;
+    },
+  };
+  const release = async () => {
+    // Nothing committed: the client's retry may run. Something did: keep the key, so that
+    // a retry is refused rather than run twice.
+    if (!committed) {
+      await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key)
+        .where('created_at', '=', claimedAt).execute();
+    }
+  };
 
   let out: Outcome;
   try {
-    out = await capture(request, run);
+    out = await withTxHook(hook, () => capture(request, run));
   } catch (e) {
-    // Unexpected failure: release the key so that the client's retry can run.
-    await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+    await release();
     throw e;
   }
   if (out.status >= 500) {
-    await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+    await release();
   } else {
-    await db.updateTable('idempotency_keys')
-      .set({ state: 'done', status_code: out.status, response_body: JSON.stringify(out.body) })
-      .where('scope', '=', scope).where('key', '=', key).execute();
+    await mine().set({ state: 'done', status_code: out.status, response_body: JSON.stringify(out.body) }).execute();
   }
   return reply.code(out.status).send(out.body);
 }

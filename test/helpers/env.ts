@@ -29,6 +29,8 @@ export interface TestEnvOptions {
   dataDir?: string;
   schemaPrefix?: string;
   keep?: boolean;
+  /** testServer only: more routes, added before the server listens (e.g. to simulate a crash). */
+  extend?: (app: FastifyInstance, ctx: Ctx) => void;
 }
 
 /** A fresh, isolated store for one environment: its own temp dir or its own PostgreSQL schema. */
@@ -76,6 +78,7 @@ export interface TestServer extends TestEnv {
 export async function testServer(opts: TestEnvOptions = {}): Promise<TestServer> {
   const te = await testEnv(opts);
   const app = await buildApp(te.ctx);
+  opts.extend?.(app, te.ctx);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;
