@@ -24,7 +24,9 @@ export async function dueCallbackIds(db: Db, nowMs: number, limit: number): Prom
  */
 export async function claimCallback(db: Db, id: string, workerId: string, nowMs: number, leaseMs: number): Promise<boolean> {
   const r = await db.updateTable('callbacks')
-    .set({ locked_by: workerId, locked_until: nowMs + leaseMs })
+    // The attempt is counted when it is claimed: should recording its outcome fail, the
+    // next try still backs off further and the 24-hour limit still comes.
+    .set((eb) => ({ locked_by: workerId, locked_until: nowMs + leaseMs, attempts: eb('attempts', '+', 1) }))
     .where('id', '=', id).where('status', '=', 'pending')
     .where('next_attempt_at', '<=', nowMs).where('locked_until', '<', nowMs)
     .executeTakeFirst();
@@ -63,14 +65,13 @@ export async function recordAttempt(tx: Tx, workerId: string, a: AttemptRecord, 
     body: storable(a.body), error: a.error === null ? null : storable(a.error), at: a.at,
   }).execute();
   await tx.updateTable('callbacks')
-    .set((eb) => ({
-      attempts: eb('attempts', '+', 1),
+    .set({
       status: outcome.status,
       locked_by: null,
       locked_until: 0,
       ...(outcome.status === 'delivered' ? { delivered_at: outcome.at } : {}),
       ...(outcome.status === 'pending' ? { next_attempt_at: outcome.nextAttemptAt } : {}),
-    }))
+    })
     .where('id', '=', a.callbackId).where('locked_by', '=', workerId)
     .execute();
 }

@@ -71,7 +71,7 @@ async function attempt(ctx: Ctx, id: string, workerId: string, opts: DeliverOpti
   if (ok) outcome = { status: 'delivered', at: ctx.clock.now() };
   else if (finalRefusal) outcome = { status: 'failed' };
   else {
-    const next = nextAttemptAt(Number(row.created_at), ctx.clock.now(), Number(row.attempts) + 1, opts.random);
+    const next = nextAttemptAt(Number(row.created_at), ctx.clock.now(), Number(row.attempts), opts.random);
     outcome = next === null ? { status: 'failed' } : { status: 'pending', nextAttemptAt: next };
   }
   await ctx.store.tx((tx) => recordAttempt(tx, workerId, record, outcome));

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimCallback } from '../../src/callbacks/callbacks.repository.ts';
 import { deliverDue } from '../../src/callbacks/deliver.ts';
 import { startCallbackWorker } from '../../src/callbacks/callbacks.worker.ts';
 import type { PayerCreds } from '../../src/sandbox/demo.ts';
@@ -197,6 +198,30 @@ describe('callback delivery across restarts and processes', () => {
       expect(await deliverDue(s.ctx)).toMatchObject({ delivered: 1 });
       expect(shop.hits).toHaveLength(1);
     } finally {
+      await s.close();
+    }
+  });
+
+  it('counts an attempt whose outcome was never recorded: the next wait still grows', async () => {
+    shop.hits.length = 0;
+    shop.status = 503;
+    const s = await testServer();
+    try {
+      const m = await merchantWithToken(s);
+      const p = await payer(s, 100_00);
+      const id = await paidRequest(s, m, p, shop);
+      const [cb] = await callbacksOf(s, id);
+      // A worker claims the row and dies before it can record what the shop answered.
+      expect(await claimCallback(s.ctx.store.db, cb.id, 'dead-process', s.clock.now(), 60_000)).toBe(true);
+      s.clock.advance(60_001);
+      expect(await deliverDue(s.ctx, { random: half })).toMatchObject({ retrying: 1 });
+      const [after] = await callbacksOf(s, id);
+      expect(Number(after.attempts)).toBe(2);
+      // Two failed attempts: one minute to the next (30 s after the first, doubling).
+      expect(Number(after.next_attempt_at) - s.clock.now()).toBe(60_000);
+      expect(await attemptsOf(s, id)).toHaveLength(1);
+    } finally {
+      shop.status = 200;
       await s.close();
     }
   });
