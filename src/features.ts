@@ -14,6 +14,7 @@ import { registerBackoffice } from './backoffice/backoffice.routes.ts';
 import { registerGolive } from './golive/golive.routes.ts';
 import { registerBilling } from './billing/billing.routes.ts';
 import { registerAnnulment } from './annulment/annulment.routes.ts';
+import { registerAccess } from './oauth/access.routes.ts';
 
 /** Each feature folder contributes one registration function. Order matters only for hooks. */
 export type Feature = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
@@ -33,4 +34,5 @@ export const FEATURES: Feature[] = [
   registerGolive,
   registerBilling,
   registerAnnulment,
+  registerAccess,
 ];
