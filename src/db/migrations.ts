@@ -319,11 +319,21 @@ function payoutsPendingBatch(): Migration {
   };
 }
 
+/** A person's grants are listed (and withdrawn) by user: the tokens need an index on it. */
+function oauthTokensByUser(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.createIndex('oauth_tokens_user_app').on('oauth_tokens').columns(['user_id', 'app_id']).execute();
+    },
+  };
+}
+
 /** Later migrations append here, each a function of the dialect. */
 const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0001_initial', initial],
   ['0002_backoffice_audit_append_only', auditAppendOnly],
   ['0003_payouts_pending_batch', payoutsPendingBatch],
+  ['0004_oauth_tokens_by_user', oauthTokensByUser],
 ];
 
 type MigrationStore = {
