@@ -1,3 +1,4 @@
+import { isOwnHttpsSite } from '../shared/input.ts';
 import type { Kysely } from 'kysely';
 import type { AppsTable, DB } from '../db/schema.ts';
 import { forUpdate, type Tx } from '../db/store.ts';
@@ -73,7 +74,7 @@ async function lockApp(tx: Tx, appId: string): Promise<App> {
 export async function activateApp(tx: Tx, actor: Actor, appId: string, reason: string | null, nowMs: number, production: boolean) {
   const app = await lockApp(tx, appId);
   if (app.ready) refuse('bo.already_active');
-  if (production && !app.home_url.startsWith('https://')) refuse('bo.home_not_https');
+  if (production && !isOwnHttpsSite(app.home_url)) refuse('bo.home_not_https');
   await tx.updateTable('apps').set({ ready: 1, updated_at: nowMs }).where('id', '=', appId).execute();
   const pending = await tx.updateTable('golive_requests')
     .set({ status: 'approved', decided_at: nowMs, decided_by: actor.operatorId, reason })

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
-import { doc } from '../shared/input.ts';
+import { doc, isOwnHttpsSite } from '../shared/input.ts';
 import { page } from '../web/render.ts';
 import { emptyForm, formView, type FormView } from '../onboarding/form-view.ts';
 import { canRequest, latestRequest, ownedApp, stageOf, submitGolive, type GoliveInput } from './golive.service.ts';
@@ -29,7 +29,7 @@ async function render(
   const stage = stageOf(app, latest);
   return page(request, reply, 'golive-page', {
     app, stage, latest, history, showForm: canRequest(stage), sent: form.sent,
-    values: form.values ?? {}, errors: form.errors ?? emptyForm(), httpsHome: app.home_url.startsWith('https://'),
+    values: form.values ?? {}, errors: form.errors ?? emptyForm(), httpsHome: isOwnHttpsSite(app.home_url),
   }, status);
 }
 

@@ -1,3 +1,4 @@
+import { isOwnHttpsSite } from '../shared/input.ts';
 import type { Kysely } from 'kysely';
 import type { DB, GoliveRequestsTable } from '../db/schema.ts';
 import { forUpdate, type Tx } from '../db/store.ts';
@@ -73,7 +74,7 @@ async function checkDeclaration(db: Tx, userId: string, app: OwnedApp, input: Go
   if (!code) errors.add(['affiliationCode'], 'golive.code_required');
   else if (!user.affiliation_code || !issued?.issued_by || issued.used_by !== userId) errors.add(['affiliationCode'], 'golive.code_not_from_sales');
   else if (code !== user.affiliation_code) errors.add(['affiliationCode'], 'golive.code_mismatch');
-  if (!app.home_url.startsWith('https://')) errors.add(['homeUrl'], 'golive.home_not_https');
+  if (!isOwnHttpsSite(app.home_url)) errors.add(['homeUrl'], 'golive.home_not_https');
   if (!input.ownSourceCode) errors.add(['ownSourceCode'], 'golive.source_required');
   const sourceDescription = clean(input.sourceDescription, 1000);
   if (sourceDescription.length < 10) errors.add(['sourceDescription'], 'golive.describe_source');

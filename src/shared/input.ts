@@ -41,6 +41,22 @@ export function intOf(v: unknown): number | undefined {
   return Number(s);
 }
 
+const NOT_A_PUBLIC_NAME = /(^|\.)(localhost|local|internal|invalid|lan|home\.arpa)$/i;
+
+/**
+ * A production site: HTTPS on a public domain name of its own. Refuses IP addresses,
+ * one-label and local-only names (localhost, .local, .internal...), and credentials in the URL.
+ */
+export function isOwnHttpsSite(s: string): boolean {
+  const u = isAbsoluteHttpUrl(s);
+  if (!u || u.protocol !== 'https:' || u.username || u.password) return false;
+  const host = u.hostname.replace(/\.$/, '');
+  if (host.startsWith('[') || /^[0-9.]+$/.test(host) || /^0x/i.test(host)) return false;
+  const labels = host.split('.');
+  if (labels.length < 2 || labels.some((l) => !l)) return false;
+  return !NOT_A_PUBLIC_NAME.test(host) && !/^\d+$/.test(labels.at(-1)!);
+}
+
 export function isAbsoluteHttpUrl(s: string): URL | undefined {
   try {
     const u = new URL(s);

@@ -50,6 +50,16 @@ describe('operator decisions on a production app, and their effect on the API', 
     expect(textOf(again.html)).toContain('La aplicación ya está activa en este ambiente.');
   });
 
+  it('refuses to activate a production app whose site is not HTTPS on a domain of its own', async () => {
+    const ipApp = (await productionApp(s.ctx, biz, 'https://203.0.113.7/tienda')).app.id;
+    await c.get(`/backoffice/apps/${ipApp}`);
+    const r = await c.post(`/backoffice/apps/${ipApp}/activate`, { reason: 'Requisitos verificados' });
+    expect(r.status).toBe(400);
+    expect(textOf(r.html)).toContain('debe ser HTTPS en el dominio propio del comercio');
+    const row = await s.ctx.store.db.selectFrom('apps').select('ready').where('id', '=', ipApp).executeTakeFirstOrThrow();
+    expect(row.ready).toBe(0);
+  });
+
   it('keeps the billing API closed (403) until an operator grants it, and closes it again on withdrawal', async () => {
     const payer = await createPayer(s.ctx, 0);
     const requestBody = {

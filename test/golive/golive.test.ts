@@ -92,6 +92,14 @@ describe('going-live page in production', () => {
     const r = await c.post(`/settings/apps/${plain}/golive`, { affiliationCode: biz.code, ...FORM });
     expect(r.status).toBe(400);
     expect(fieldError(r.html, 'homeUrl')).toContain('La URL del sitio debe usar HTTPS');
+    // HTTPS, but not a public domain of the business's own: an IP address, a local name.
+    for (const home of ['https://203.0.113.7', 'https://tienda.local', 'https://intranet']) {
+      const id = (await productionApp(s.ctx, biz, home)).app.id;
+      await c.get(`/settings/apps/${id}/golive`);
+      const refused = await c.post(`/settings/apps/${id}/golive`, { affiliationCode: biz.code, ...FORM });
+      expect(refused.status, home).toBe(400);
+      expect(fieldError(refused.html, 'homeUrl'), home).toContain('dominio propio');
+    }
 
     const m = await createMerchant(s.ctx, { homeUrl: 'https://other.example.com' });
     const mc = new WebClient(s.baseUrl);
