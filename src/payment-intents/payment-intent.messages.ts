@@ -74,6 +74,14 @@ export const intentMsg = defineMessages({
     es: 'El pagador no es quien autorizó este pago.',
     en: 'The payer is not the one who authorized this payment.',
   },
+  'intent.sandbox_payer_unknown': {
+    es: 'No hay una persona activa del sandbox con ese usuario o id de pagador.',
+    en: 'There is no active sandbox person with that username or payer id.',
+  },
+  'intent.sandbox_payer_short': {
+    es: 'Ese pagador no tiene saldo suficiente para esta venta. Agregue fondos de prueba desde su billetera.',
+    en: 'That payer does not have enough balance for this sale. Add test funds from their wallet.',
+  },
   'intent.not_a_sale': {
     es: 'Esta intención de pago no es una venta (sale).',
     en: 'This payment intent is not a sale.',

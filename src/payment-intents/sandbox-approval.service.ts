@@ -9,6 +9,7 @@ import { firstWallet, lockIntent, setIntentState, type IntentRow } from './payme
 import { expireIfDue, stateMessage } from './payment-intent.state.ts';
 import { appIsActive } from '../checkout/checkout.repository.ts';
 import '../billing/billing.messages.ts';
+import '../checkout/checkout.messages.ts';
 
 // The sandbox's automatic approval: a dedicated test payer authorizes a sale as if a
 // customer had clicked "Autorizar" on the checkout page. Sandbox only.
@@ -16,7 +17,7 @@ import '../billing/billing.messages.ts';
 export const SANDBOX_TESTER = 'sandbox.tester';
 /** Extra test money added on top of what an intent needs, so a few approvals in a row can run. */
 const TOP_UP_CUSHION_MINOR = 10_000_00;
-const AUTORIZE_SHAPE = { id: null } as const;
+const AUTORIZE_SHAPE = { id: null, payer: null } as const;
 
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
 
@@ -48,11 +49,29 @@ async function ensureTester(ctx: Ctx): Promise<{ userId: string; accountId: stri
 
 type Outcome = { ok: true; row: IntentRow } | { ok: false; errors: FormErrors };
 
-/** Approves a `created` sale with the sandbox test payer, topping up its test funds as needed. */
-export async function approveWithSandboxTester(ctx: Ctx, intentId: string | undefined): Promise<IntentRow> {
+/** A sandbox person named by username or payer id (the `payer_info.id` of the API), with a wallet. */
+async function findPayer(ctx: Ctx, ref: string): Promise<{ userId: string; accountId: string } | undefined> {
+  if (ref.length > 100) return undefined;
+  const user = await ctx.store.db.selectFrom('users').select('id')
+    .where((eb) => eb.or([eb('username', '=', ref.toLowerCase()), eb('id', '=', ref)]))
+    .where('kind', 'in', ['personal', 'business']).where('status', '=', 'active')
+    .executeTakeFirst();
+  if (!user) return undefined;
+  const wallet = await firstWallet(ctx.store.db, user.id);
+  return wallet ? { userId: user.id, accountId: wallet.id } : undefined;
+}
+
+/**
+ * Approves a `created` sale as a sandbox payer: the test payer (its test funds topped up as
+ * needed), or, with `payer`, the sandbox person of that username or payer id, who must have
+ * the balance, as on the checkout page.
+ */
+export async function approveWithSandboxTester(ctx: Ctx, intentId: string | undefined, payerRef?: string): Promise<IntentRow> {
   if (!intentId) throw new ValidationError(new FormErrors().add(['id'], 'intent.id_required').toTree({ ...AUTORIZE_SHAPE }));
   if (ctx.env !== 'sandbox') throw new NotFoundError();
-  const tester = await ensureTester(ctx);
+  const chosen = payerRef !== undefined;
+  const tester = chosen ? await findPayer(ctx, payerRef) : await ensureTester(ctx);
+  if (!tester) throw new ValidationError(new FormErrors().add(['payer'], 'intent.sandbox_payer_unknown').toTree({ ...AUTORIZE_SHAPE }));
   const now = ctx.clock.now();
   const outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {
     const locked = await lockIntent(tx, intentId);
@@ -62,11 +81,13 @@ export async function approveWithSandboxTester(ctx: Ctx, intentId: string | unde
     if (row.state !== 'created') return { ok: false, errors: new FormErrors().global(stateMessage(row.state)) };
     // As on the checkout page: a suspended or revoked app's sales take no approvals.
     if (!(await appIsActive(tx, row.app_id))) return { ok: false, errors: new FormErrors().global('billing.app_unavailable') };
+    if (row.owner_user_id === tester.userId) return { ok: false, errors: new FormErrors().add(['payer'], 'checkout.own_intent') };
     const wallet = await tx.selectFrom('digital_accounts').select('balance_minor').where('id', '=', tester.accountId)
       .executeTakeFirstOrThrow();
     const total = Number(row.total_minor);
     const balance = Number(wallet.balance_minor);
     if (balance < total) {
+      if (chosen) return { ok: false, errors: new FormErrors().add(['payer'], 'intent.sandbox_payer_short') };
       await addTestFunds(tx, tester.accountId, total - balance + TOP_UP_CUSHION_MINOR, now, 'Fondos de prueba (aprobación automática)');
     }
     await setIntentState(tx, row.id, ['created'], { state: 'approved', payer_user_id: tester.userId, approved_at: now });

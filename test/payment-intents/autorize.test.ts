@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { get, postForm } from '../helpers/http.ts';
-import { autorizeUrl, balanceOf, createSale, executeUrl, merchantWithToken, show, type Merchant } from './fixtures.ts';
+import { autorizeUrl, balanceOf, createSale, executeUrl, merchantWithToken, payer, show, type Merchant } from './fixtures.ts';
 
 describe('sandbox automatic approval: autorize.json', () => {
   let s: TestServer;
@@ -59,6 +59,55 @@ describe('sandbox automatic approval: autorize.json', () => {
     expect((await get(autorizeUrl(s, 'no-such-intent'))).status).toBe(404);
     const noId = await get(`${s.baseUrl}/sbx/payment-intent/autorize.json?access_token=test-token`);
     expect(noId.status).toBe(400);
+  });
+});
+
+describe('autorize.json as a chosen sandbox payer (payer=)', () => {
+  let s: TestServer;
+  let m: Merchant;
+  beforeAll(async () => {
+    s = await testServer();
+    m = await merchantWithToken(s);
+  });
+  afterAll(async () => s.close());
+  const as = (id: string, payer: string) => `${autorizeUrl(s, id)}&payer=${encodeURIComponent(payer)}`;
+
+  it('approves as the person named by username or by payer id, who then pays on execution', async () => {
+    const ana = await payer(s, 50_00);
+    const byName = await createSale(s, m, '20.00');
+    const r1 = await get(as(byName.body.id, ana.username.toUpperCase()));
+    expect(r1.status).toBe(200);
+    expect(r1.body.payer.payer_info.id).toBe(ana.payer_id);
+    const ex = await postForm(executeUrl(s), { payment_execution: { paymentIntent: byName.body.id, payer: ana.payer_id } }, m.auth);
+    expect(ex.status).toBe(200);
+    expect(await balanceOf(s, ana.digital_account)).toBe(30_00);
+
+    const byId = await createSale(s, m, '30.00');
+    const r2 = await get(as(byId.body.id, ana.payer_id));
+    expect(r2.status).toBe(200);
+    expect(r2.body.payer.payer_info.id).toBe(ana.payer_id);
+    // No test payer was made or used, and nobody's funds were topped up.
+    expect(await s.ctx.store.db.selectFrom('users').select('id').where('username', '=', 'sandbox.tester').execute()).toEqual([]);
+    expect(await balanceOf(s, ana.digital_account)).toBe(30_00);
+    expect((await verifyLedger(s.ctx.store.db)).ok).toBe(true);
+  });
+
+  it('refuses an unknown payer, a short balance and the merchant itself on the payer field, changing nothing', async () => {
+    const poor = await payer(s, 1_00);
+    const sale = await createSale(s, m, '5.00');
+    const cases: [string, RegExp][] = [
+      ['nadie.por.aqui', /No hay una persona activa del sandbox/],
+      ['', /No hay una persona activa del sandbox/],
+      [poor.username, /no tiene saldo suficiente/],
+      [m.user_id, /no puede pagarla usted mismo/],
+    ];
+    for (const [who, message] of cases) {
+      const r = await get(as(sale.body.id, who));
+      expect(r.status, who).toBe(400);
+      expect(r.body.errors.children.payer.errors[0], who).toMatch(message);
+    }
+    expect((await show(s, m, sale.body.id)).body.state).toBe('created');
+    expect(await balanceOf(s, poor.digital_account)).toBe(1_00);
   });
 });
 
