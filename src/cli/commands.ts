@@ -88,13 +88,13 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   sandbox: {
-    usage: 'sandbox merchant [--json] | sandbox payer [--balance AMOUNT] [--json]',
+    usage: 'sandbox merchant [--json] | sandbox payer [--balance AMOUNT] [--count N] [--json]',
     async run(argv) {
-      const { values, positionals } = parse(argv, { balance: { type: 'string' } });
+      const { values, positionals } = parse(argv, { balance: { type: 'string' }, count: { type: 'string' } });
       const what = positionals[0];
       const dataDir = values['data-dir'] as string | undefined;
       if (what === 'merchant') {
-        if (values.balance !== undefined) throw new UsageError('--balance is for sandbox payer');
+        if (values.balance !== undefined || values.count !== undefined) throw new UsageError('--balance and --count are for sandbox payer');
         const creds = await withEnv('sandbox', dataDir, (ctx) => createMerchant(ctx));
         output(values.json as boolean, { ...creds });
         return 0;
@@ -102,8 +102,21 @@ export const COMMANDS: Record<string, Command> = {
       if (what === 'payer') {
         const parsed = parseMoney(values.balance ?? '1000');
         if (!parsed.ok || parsed.minor < 0) throw new UsageError(`--balance must be an amount like 100 or 100.50 (at most 2 decimals), got "${values.balance}"`);
-        const creds = await withEnv('sandbox', dataDir, (ctx) => createPayer(ctx, parsed.minor));
-        output(values.json as boolean, { ...creds });
+        if (values.count === undefined) {
+          const creds = await withEnv('sandbox', dataDir, (ctx) => createPayer(ctx, parsed.minor));
+          output(values.json as boolean, { ...creds });
+          return 0;
+        }
+        const raw = String(values.count);
+        const count = Number(raw);
+        if (!/^\d+$/.test(raw) || count < 1 || count > 1000) throw new UsageError(`--count must be a whole number from 1 to 1000, got "${raw}"`);
+        // Several people for load or integration tests: a JSON array, one object each.
+        const list = await withEnv('sandbox', dataDir, async (ctx) => {
+          const made = [];
+          for (let i = 0; i < count; i++) made.push({ ...(await createPayer(ctx, parsed.minor)) });
+          return made;
+        });
+        output(values.json as boolean, list);
         return 0;
       }
       throw new UsageError('try: sandbox merchant, or sandbox payer --balance 500');

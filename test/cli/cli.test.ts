@@ -41,6 +41,17 @@ describe('the mpandco command', () => {
     expect(Number(wallet.balance_minor)).toBe(25075);
   });
 
+  it('creates several sandbox payers at once with --count, as a JSON array', async () => {
+    const r = await runCli(['sandbox', 'payer', '--balance', '10', '--count', '3', '--json'], te.childEnv);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout);
+    expect(list).toHaveLength(3);
+    expect(new Set(list.map((p: { username: string }) => p.username)).size).toBe(3);
+    const wallets = await te.ctx.store.db.selectFrom('digital_accounts').select('balance_minor')
+      .where('user_id', 'in', list.map((p: { payer_id: string }) => p.payer_id)).execute();
+    expect(wallets.map((w) => Number(w.balance_minor))).toEqual([1000, 1000, 1000]);
+  });
+
   it('refuses bad input with a clear message and changes nothing', async () => {
     const users = await count('users');
     const entries = await count('ledger_entries');
@@ -48,6 +59,9 @@ describe('the mpandco command', () => {
       ['sandbox', 'payer', '--balance', 'abc'],
       ['sandbox', 'payer', '--balance', '1.234'],
       ['sandbox', 'payer', '--balance', '-5'],
+      ['sandbox', 'payer', '--count', '0'],
+      ['sandbox', 'payer', '--count', '2.5'],
+      ['sandbox', 'payer', '--count', '1001'],
       ['sandbox', 'merchant', '--balance', '5'],
       ['sandbox', 'nobody'],
       ['sandbox', 'payer', '--what'],
