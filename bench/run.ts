@@ -1,5 +1,5 @@
 // Load scripts: token, create, show and execute against the platform, beside a bare
-// Fastify route, in one run. Usage: npm run bench [-- --duration 10 --connections 50]
+// Fastify route, in one run. Usage: npm run bench [-- --duration 10 --connections 50 --workers 2 --payers 100]
 // Prints a Markdown table; the figures in bench/README.md come from it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,11 +12,14 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' },
     workers: { type: 'string', default: '1' },
+    // Executions are spread over this many sandbox payers (1: all from the sandbox test payer).
+    payers: { type: 'string', default: '100' },
   },
 });
 const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
 const STORE = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
+const PAYERS = Number(values.payers);
 
 function start(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<{ child: ChildProcess; out: string }> {
   return new Promise((resolve, reject) => {
@@ -27,6 +30,15 @@ function start(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<{
       if (out.includes(ready)) resolve({ child, out });
     });
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
+  });
+}
+
+function cliOut(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/mpandco.js', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`mpandco ${args.join(' ')} exited ${code}`))));
   });
 }
 
@@ -96,12 +108,17 @@ try {
 
   // Execute: approve enough sales first through the sandbox helper (not timed), then run
   // each execution exactly once under load.
+  // Real traffic comes from many payers: with --payers N the sales are approved, round
+  // robin, by N sandbox people made with `mpandco sandbox payer --count N`.
+  const payers: string[] = PAYERS > 1 ? JSON.parse(await cliOut(['sandbox', 'payer', '--count', String(PAYERS), '--balance', '1000',
+    '--json', '--data-dir', dataDir])).map((p: { username: string }) => p.username) : [];
   const ids: string[] = [];
   const target = Number(process.env.BENCH_EXECUTIONS ?? 20_000);
   for (let i = 0; i < target; i += 100) {
-    const batch = await Promise.all(Array.from({ length: 100 }, async () => {
+    const batch = await Promise.all(Array.from({ length: 100 }, async (_, j) => {
       const intent = await json(`${base}/api/payment-intent/.json`, { method: 'POST', headers: { ...auth, ...FORM }, body: CENT_SALE });
-      const approved = await json(`${base}/bench/payment-intent/autorize.json?access_token=bench-token&id=${intent.id}`);
+      const who = payers.length ? `&payer=${payers[(i + j) % payers.length]}` : '';
+      const approved = await json(`${base}/bench/payment-intent/autorize.json?access_token=bench-token&id=${intent.id}${who}`);
       return `${intent.id} ${approved.payer.payer_info.id}`;
     }));
     ids.push(...batch);
@@ -132,6 +149,6 @@ try {
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-process.stdout.write(`\n${new Date().toISOString().slice(0, 10)} · ${STORE} · ${os.cpus().length} cores (${cpu}) · ${WORKERS} server process(es) · ${CONNECTIONS} connections · ${DURATION} s per run\n\n`);
+process.stdout.write(`\n${new Date().toISOString().slice(0, 10)} · ${STORE} · ${os.cpus().length} cores (${cpu}) · ${WORKERS} server process(es) · ${CONNECTIONS} connections · ${DURATION} s per run · executions from ${Math.max(PAYERS, 1)} payer(s)\n\n`);
 process.stdout.write('| scenario | req/s | p50 ms | p99 ms | non-2xx |\n|---|---:|---:|---:|---:|\n');
 for (const r of rows) process.stdout.write(`| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} |\n`);
