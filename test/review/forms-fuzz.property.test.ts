@@ -41,6 +41,7 @@ beforeAll(async () => {
     '/wallet/send/review', '/wallet/send', '/wallet/test-funds', `/wallet/requests/${request.id}/pay`, `/wallet/requests/${request.id}/decline`,
     '/settings/apps/new', `/settings/apps/${m.app_id}/distributions`, `/settings/apps/${m.app_id}/logo`,
     `/p/express-checkout/${sale.id}/1/authorize`, `/p/express-checkout/${sale.id}/1/cancel`, '/oauth/v2/auth', '/register/personal',
+    `/settings/access/${m.app_id}/revoke`, `/settings/access/${other.app_id}/revoke`,
   ];
   values = [m.username, p.username, p.phone, p.document, m.pin, p.pin, m.app_id, sale.id, request.id, m.client_id, m.digital_account];
 });
