@@ -328,12 +328,26 @@ function oauthTokensByUser(): Migration {
   };
 }
 
+/**
+ * A person who removes an app's access also marks the codes of that pair revoked, used or
+ * not: an exchange that had already redeemed one then issues nothing.
+ */
+function oauthCodesRevoked(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('oauth_codes').addColumn('revoked_at', 'bigint').execute();
+      await db.schema.createIndex('oauth_codes_user_app').on('oauth_codes').columns(['user_id', 'app_id']).execute();
+    },
+  };
+}
+
 /** Later migrations append here, each a function of the dialect. */
 const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0001_initial', initial],
   ['0002_backoffice_audit_append_only', auditAppendOnly],
   ['0003_payouts_pending_batch', payoutsPendingBatch],
   ['0004_oauth_tokens_by_user', oauthTokensByUser],
+  ['0005_oauth_codes_revoked', oauthCodesRevoked],
 ];
 
 type MigrationStore = {

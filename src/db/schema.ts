@@ -131,6 +131,7 @@ export interface OauthCodesTable {
   code_challenge_method: string;
   expires_at: number;
   used_at: number | null;
+  revoked_at: number | null;
   created_at: number;
 }
 

@@ -69,5 +69,9 @@ export async function revokePair(tx: Tx, appId: string, userId: string, nowMs: n
   await tx.updateTable('oauth_codes').set({ used_at: nowMs })
     .where('app_id', '=', appId).where('user_id', '=', userId).where('used_at', 'is', null)
     .execute();
+  // Used ones too: an exchange that redeemed one and has not yet saved its tokens issues none.
+  await tx.updateTable('oauth_codes').set({ revoked_at: nowMs })
+    .where('app_id', '=', appId).where('user_id', '=', userId).where('revoked_at', 'is', null)
+    .execute();
   return Number(tokens.numUpdatedRows);
 }

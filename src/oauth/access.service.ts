@@ -3,6 +3,7 @@ import { NotFoundError } from '../shared/errors.ts';
 import { isAbsoluteHttpUrl } from '../shared/input.ts';
 import { API_SCOPE } from './oauth.model.ts';
 import { grantedApp, liveGrantsOf, revokePair } from './access.repository.ts';
+import { lockPerson } from './oauth.repository.ts';
 import './access.messages.ts';
 import './oauth.messages.ts';
 
@@ -50,6 +51,8 @@ export async function listAccess(ctx: Ctx, userId: string): Promise<AccessGrant[
  */
 export async function revokeAccess(ctx: Ctx, userId: string, appId: string): Promise<{ id: string; name: string }> {
   return ctx.store.tx(async (tx) => {
+    // The person's row is the meeting point with a token exchange for them (see saveToken).
+    await lockPerson(tx, userId);
     const app = await grantedApp(tx, userId, appId);
     if (!app) throw new NotFoundError();
     await revokePair(tx, app.id, userId, ctx.clock.now());

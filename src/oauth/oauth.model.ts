@@ -2,7 +2,7 @@ import OAuth2Server from '@node-oauth/oauth2-server';
 import type { Ctx } from '../context.ts';
 import { randomToken, safeEqual, sha256 } from '../shared/ids.ts';
 import { issueTokens, revokeFamily } from './tokens.ts';
-import { findClient, findCode, findToken, markCodeUsed, markRefreshUsed } from './oauth.repository.ts';
+import { findClient, findCode, findToken, grantSourceRevoked, lockPerson, markCodeUsed, markRefreshUsed } from './oauth.repository.ts';
 import './oauth.messages.ts';
 
 const { InvalidClientError, InvalidGrantError } = OAuth2Server;
@@ -23,6 +23,9 @@ export interface OAuthClient extends OAuth2Server.Client {
 export interface Grantee extends OAuth2Server.User {
   id: string;
   familyId?: string;
+  /** The code or refresh token this exchange started from (hashes), checked again when its tokens are saved. */
+  codeHash?: string;
+  refreshHash?: string;
 }
 
 /**
@@ -59,7 +62,7 @@ async function getRefreshToken(ctx: Ctx, refreshToken: string) {
     throw new InvalidGrantError('oauth.token.refresh_invalid');
   }
   if (row.expires_at <= now) throw new InvalidGrantError('oauth.token.refresh_expired');
-  const user: Grantee = { id: row.user_id, familyId: row.family_id };
+  const user: Grantee = { id: row.user_id, familyId: row.family_id, refreshHash: sha256(refreshToken) };
   return {
     refreshToken, refreshTokenExpiresAt: wallDate(ctx, row.expires_at), scope: [API_SCOPE],
     client: { id: row.app_id, grants: [] }, user,
@@ -87,7 +90,7 @@ async function getAuthorizationCode(ctx: Ctx, code: string) {
   }
   if (row.expires_at <= now) throw new InvalidGrantError('oauth.token.code_expired');
   if (row.user_status !== 'active') throw new InvalidGrantError('oauth.token.code_invalid');
-  const user: Grantee = { id: row.user_id, familyId };
+  const user: Grantee = { id: row.user_id, familyId, codeHash: row.code_hash };
   return {
     authorizationCode: code, expiresAt: wallDate(ctx, row.expires_at), redirectUri: row.redirect_uri, scope: [row.scope],
     client: { id: row.app_id, grants: [] }, user,
@@ -97,11 +100,21 @@ async function getAuthorizationCode(ctx: Ctx, code: string) {
 
 async function saveToken(ctx: Ctx, token: OAuth2Server.Token, client: OAuthClient, user: Grantee) {
   // Through store.tx so that concurrent token requests share one durable commit (SQLite group commit).
-  const pair = await ctx.store.tx((tx) => issueTokens(tx, {
-    appId: client.id, userId: user.id, scope: API_SCOPE, familyId: user.familyId, secretVersion: client.secretVersion,
-    nowMs: ctx.clock.now(), accessTtlSec: ctx.config.accessTokenTtlSec, refreshIdleSec: ctx.config.refreshTokenIdleSec,
-    accessToken: token.accessToken, refreshToken: token.refreshToken,
-  }));
+  const pair = await ctx.store.tx(async (tx) => {
+    if (user.codeHash || user.refreshHash) {
+      // The person may have removed this app's access (or a reuse ended the family) since the
+      // code or refresh token was redeemed: then nothing is issued.
+      await lockPerson(tx, user.id);
+      if (await grantSourceRevoked(tx, user)) {
+        throw new InvalidGrantError(user.codeHash ? 'oauth.token.code_invalid' : 'oauth.token.refresh_invalid');
+      }
+    }
+    return issueTokens(tx, {
+      appId: client.id, userId: user.id, scope: API_SCOPE, familyId: user.familyId, secretVersion: client.secretVersion,
+      nowMs: ctx.clock.now(), accessTtlSec: ctx.config.accessTokenTtlSec, refreshIdleSec: ctx.config.refreshTokenIdleSec,
+      accessToken: token.accessToken, refreshToken: token.refreshToken,
+    });
+  });
   return { accessToken: pair.access_token, refreshToken: pair.refresh_token, scope: [API_SCOPE], client, user };
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB, OauthCodesTable } from '../db/schema.ts';
+import { forUpdate, type Tx } from '../db/store.ts';
 
 type Db = Kysely<DB>;
 
@@ -86,4 +87,26 @@ export async function markCodeUsed(db: Db, codeHash: string, nowMs: number): Pro
     .where('code_hash', '=', codeHash).where('used_at', 'is', null)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Locks the person's row (PostgreSQL; SQLite's single writer already serializes): removing an
+ * app's access and saving the tokens of an exchange for the same person then run one after
+ * the other, so that neither misses the other.
+ */
+export async function lockPerson(tx: Tx, userId: string): Promise<void> {
+  await forUpdate(tx, tx.selectFrom('users').select('id').where('id', '=', userId)).execute();
+}
+
+/** Whether the code or refresh token an exchange started from has been revoked since. */
+export async function grantSourceRevoked(tx: Tx, source: { codeHash?: string; refreshHash?: string }): Promise<boolean> {
+  if (source.codeHash) {
+    const row = await tx.selectFrom('oauth_codes').select('revoked_at').where('code_hash', '=', source.codeHash).executeTakeFirst();
+    return !row || row.revoked_at !== null;
+  }
+  if (source.refreshHash) {
+    const row = await tx.selectFrom('oauth_tokens').select('revoked_at').where('token_hash', '=', source.refreshHash).executeTakeFirst();
+    return !row || row.revoked_at !== null;
+  }
+  return false;
 }

@@ -6,6 +6,7 @@ import { WebClient } from '../helpers/web.ts';
 import { createMerchant, createPayer, type MerchantCreds } from '../../src/sandbox/demo.ts';
 import { apiDate, HOUR_MS, MINUTE_MS } from '../../src/shared/clock.ts';
 import { clientAppsToken, pkcePair, refreshToken } from './support.ts';
+import { oauthModel } from '../../src/oauth/oauth.model.ts';
 
 const REDIRECT = 'https://shop.example/oauth/callback';
 
@@ -255,5 +256,54 @@ describe('apps with access to the account (/settings/access)', () => {
     const switched = await es.get('/settings/access');
     expect(switched.html).toContain('No app has access to your account.');
     expect(switched.html).toContain('href="/lang/es?next=%2Fsettings%2Faccess"');
+  });
+
+  describe('an exchange already under way when access is removed issues nothing', () => {
+    const liveTokens = async (userId: string) => (await s.ctx.store.db.selectFrom('oauth_tokens').select('token_hash')
+      .where('app_id', '=', shop.app_id).where('user_id', '=', userId).where('revoked_at', 'is', null).execute()).length;
+    const client = async () => {
+      const app = await s.ctx.store.db.selectFrom('apps').select(['id', 'secret_version', 'owner_user_id'])
+        .where('id', '=', shop.app_id).executeTakeFirstOrThrow();
+      return { id: app.id, grants: [], secretVersion: app.secret_version, ownerUserId: app.owner_user_id };
+    };
+    const newTokens = { accessToken: 'race-access-' + Math.random(), refreshToken: 'race-refresh-' + Math.random() };
+
+    it('a code redeemed just before the removal', async () => {
+      const payer = await createPayer(s.ctx, 0);
+      const web = await signedIn(payer);
+      await grant(web, shop);
+      const { code } = await approvedCode(web, shop);
+      // The token endpoint's steps, as the library runs them, with the removal in between.
+      const model = oauthModel(s.ctx);
+      const found = await model.getAuthorizationCode(code);
+      expect(found).toBeTruthy();
+      expect(await model.revokeAuthorizationCode(found!)).toBe(true);
+      const removed = await web.post(`/settings/access/${shop.app_id}/revoke`, {}, { csrfFrom: '/settings/access' });
+      expect(removed.status).toBe(303);
+      await expect(model.saveToken({ ...newTokens } as never, await client(), found!.user)).rejects.toThrow(/código|code/i);
+      expect(await liveTokens(payer.payer_id)).toBe(0);
+    });
+
+    it('a refresh token rotated just before the removal', async () => {
+      const payer = await createPayer(s.ctx, 0);
+      const web = await signedIn(payer);
+      const pair = await grant(web, shop);
+      const model = oauthModel(s.ctx);
+      const found = await model.getRefreshToken(pair.refresh_token);
+      expect(found).toBeTruthy();
+      expect(await model.revokeToken(found!)).toBe(true);
+      const removed = await web.post(`/settings/access/${shop.app_id}/revoke`, {}, { csrfFrom: '/settings/access' });
+      expect(removed.status).toBe(303);
+      await expect(model.saveToken({ accessToken: 'race-a2', refreshToken: 'race-r2' } as never, await client(), found!.user))
+        .rejects.toThrow();
+      expect(await liveTokens(payer.payer_id)).toBe(0);
+      // Without a removal in between, the same steps issue tokens.
+      const again = await grant(web, shop);
+      const next = await model.getRefreshToken(again.refresh_token);
+      expect(await model.revokeToken(next!)).toBe(true);
+      const saved = await model.saveToken({ accessToken: 'race-a3', refreshToken: 'race-r3' } as never, await client(), next!.user);
+      expect(saved.accessToken).toBeTruthy();
+      expect(await liveTokens(payer.payer_id)).toBeGreaterThan(0);
+    });
   });
 });
