@@ -115,7 +115,7 @@ describe('callback delivery', () => {
     const id = await paidRequest(s, m, p, shop);
     const stop = startCallbackWorker(s.ctx);
     try {
-      for (let i = 0; i < 50 && shop.hits.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 200 && shop.hits.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     } finally {
       await stop();
     }

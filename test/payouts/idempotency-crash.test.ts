@@ -72,7 +72,7 @@ describe('an Idempotency-Key whose work committed is never run again', () => {
     const headers = { ...m.auth, 'idempotency-key': 'stall-1' };
     const stalled = postForm(`${s.baseUrl}/test/stall-then-register`, item('stall-1'), headers);
     // Wait until the stalled request holds the claim.
-    for (let i = 0; i < 100 && stalls === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 1000 && stalls === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(stalls).toBe(1);
     s.clock.advance(61_000);
     const retry = await postForm(`${s.baseUrl}/test/stall-then-register`, item('stall-1'), headers);
