@@ -130,7 +130,11 @@ export async function idempotent(
       const r = await tx.updateTable('idempotency_keys').set({ state: 'committed' })
         .where('scope', '=', scope).where('key', '=', key).where('created_at', '=', claimedAt)
         .where('state', 'in', ['running', 'committed']).executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) throw new ConflictError('idempotency.in_progress');
+      if (Number(r.numUpdatedRows) === 1) return;
+      // Still ours if already answered (work left running after the answer); else the claim was taken over.
+      const own = await tx.selectFrom('idempotency_keys').select('state')
+        .where('scope', '=', scope).where('key', '=', key).where('created_at', '=', claimedAt).executeTakeFirst();
+      if (own?.state !== 'done') throw new ConflictError('idempotency.in_progress');
     },
     committed() {
       committed = true;
