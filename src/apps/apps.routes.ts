@@ -8,6 +8,7 @@ import { requireUser } from '../web/pages.routes.ts';
 import { emptyForm, formView, type FormView } from '../onboarding/form-view.ts';
 import { APP_FORM_ORDER, type AppFormInput } from './app-form.ts';
 import { distributionsOf, listOwnedApps } from './apps.repository.ts';
+import { goliveNoticesHtml } from '../golive/golive.routes.ts';
 import { createApp, ownedAppOr404, replaceLogo, requestDistribution, rotateAppSecret } from './apps.settings.service.ts';
 
 /** Settings > Aplicaciones oAuth exist only for business accounts; for others they do not exist. */
@@ -57,7 +58,7 @@ export async function registerApps(app: FastifyInstance, ctx: Ctx): Promise<void
   app.get('/settings/apps', web, async (request, reply) => {
     const apps = await listOwnedApps(ctx.store.db, request.pageUser!.id);
     const welcome = Boolean((request.query as Record<string, unknown>).welcome);
-    return page(request, reply, 'apps-list', { apps, welcome });
+    return page(request, reply, 'apps-list', { apps, welcome, goliveNotices: await goliveNoticesHtml(request) });
   });
 
   app.get('/settings/apps/new', web, async (request, reply) => renderNew(ctx, request, reply, {}, emptyForm()));

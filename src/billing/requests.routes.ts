@@ -4,11 +4,11 @@ import { walletsOf } from '../accounts/accounts.service.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { t } from '../shared/i18n.ts';
 import { doc, text } from '../shared/input.ts';
-import { page } from '../web/render.ts';
+import { page, renderFragment } from '../web/render.ts';
 import { addWalletAction, requireUser } from '../web/pages.routes.ts';
 import { declineRequest, payRequest, RequestRefused } from './pay-request.service.ts';
 import { paymentRefsOf, pendingRequestsFor, requestForPayer, type RequestWithMerchant } from './requests.repository.ts';
-import { renderFragment, requestView } from './requests.view.ts';
+import { requestView } from './requests.view.ts';
 
 // The payer's side of billing requests: the list on /wallet and a page per request to pay
 // it with the PIN or decline it. Plain forms; they work without JavaScript.

@@ -1,4 +1,3 @@
-import { Eta } from 'eta';
 import { hueOf, monogramOf } from '../checkout/checkout.view.ts';
 import { displayHost } from '../checkout/checkout.urls.ts';
 import type { IntentState } from '../db/schema.ts';
@@ -54,15 +53,3 @@ export function requestView(r: RequestWithMerchant, nowMs: number): RequestView 
   };
 }
 
-const eta = new Eta({ views: VIEWS_DIR, cache: process.env.NODE_ENV !== 'development', autoEscape: true });
-
-/** A fragment (no layout) for blocks other pages embed, such as the wallet's. */
-export function renderFragment(locale: Locale, view: string, data: Record<string, unknown>): string {
-  return eta.render(view, {
-    ...data,
-    locale,
-    t: (key: string, params?: Record<string, string | number>) => t(locale, key, params),
-    money: (minor: number) => displayMoney(minor, locale),
-    date: (ms: number) => apiDate(ms),
-  });
-}

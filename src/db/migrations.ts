@@ -341,6 +341,15 @@ function oauthCodesRevoked(): Migration {
   };
 }
 
+/** The business is shown each decision on its going-live request until it has seen it. */
+function goliveDecisionSeen(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('golive_requests').addColumn('seen_at', 'bigint').execute();
+    },
+  };
+}
+
 /** Later migrations append here, each a function of the dialect. */
 const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0001_initial', initial],
@@ -348,6 +357,7 @@ const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0003_payouts_pending_batch', payoutsPendingBatch],
   ['0004_oauth_tokens_by_user', oauthTokensByUser],
   ['0005_oauth_codes_revoked', oauthCodesRevoked],
+  ['0006_golive_decision_seen', goliveDecisionSeen],
 ];
 
 type MigrationStore = {

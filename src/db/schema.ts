@@ -225,6 +225,8 @@ export interface GoliveRequestsTable {
   created_at: number;
   decided_at: number | null;
   decided_by: string | null;
+  /** When the business first opened its going-live page after the decision. */
+  seen_at: number | null;
 }
 
 export interface AuditLogTable {

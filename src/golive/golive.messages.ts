@@ -83,4 +83,13 @@ export const goliveMsg = defineMessages({
   'golive.req_pending': { es: 'En revisión', en: 'Under review' },
   'golive.req_approved': { es: 'Aprobada', en: 'Approved' },
   'golive.req_refused': { es: 'Rechazada', en: 'Refused' },
+  'golive.notice_approved': {
+    es: 'Su solicitud de salida a producción de «{app}» fue aprobada: la aplicación ya responde en producción.',
+    en: 'Your going-live request for “{app}” was approved: the application now answers in production.',
+  },
+  'golive.notice_refused': {
+    es: 'Su solicitud de salida a producción de «{app}» fue rechazada. Motivo: {reason}',
+    en: 'Your going-live request for “{app}” was refused. Reason: {reason}',
+  },
+  'golive.notice_details': { es: 'Ver la solicitud', en: 'See the request' },
 });

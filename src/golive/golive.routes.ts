@@ -2,11 +2,28 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { doc, isOwnHttpsSite } from '../shared/input.ts';
-import { page } from '../web/render.ts';
+import { page, renderFragment } from '../web/render.ts';
+import { addWalletAction } from '../web/pages.routes.ts';
 import { emptyForm, formView, type FormView } from '../onboarding/form-view.ts';
-import { canRequest, latestRequest, ownedApp, stageOf, submitGolive, type GoliveInput } from './golive.service.ts';
+import {
+  canRequest, latestRequest, markDecisionsSeen, ownedApp, stageOf, submitGolive, unseenDecisions, type GoliveInput,
+} from './golive.service.ts';
 
 // The merchant's going-live page, linked from the app's settings page in production.
+
+/**
+ * The operator's decisions the business has not seen yet, as notices for its wallet and app
+ * list; opening the app's going-live page marks them seen.
+ */
+export async function goliveNoticesHtml(request: FastifyRequest): Promise<string> {
+  const user = request.pageUser;
+  if (!user || user.kind !== 'business' || request.ctx.env !== 'production') return '';
+  const decisions = await unseenDecisions(request.ctx.store.db, user.id);
+  return decisions.length ? renderFragment(request.locale, 'golive-notices', { decisions }) : '';
+}
+
+// Registered once per process (the list is module-wide), not once per environment.
+addWalletAction(goliveNoticesHtml);
 
 async function signedInBusiness(request: FastifyRequest, reply: FastifyReply) {
   if (!request.pageUser) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
@@ -27,6 +44,7 @@ async function render(
       .where('app_id', '=', appId).orderBy('created_at', 'desc').limit(20).execute(),
   ]);
   const stage = stageOf(app, latest);
+  await markDecisionsSeen(ctx.store.db, appId, ctx.clock.now());
   return page(request, reply, 'golive-page', {
     app, stage, latest, history, showForm: canRequest(stage), sent: form.sent,
     values: form.values ?? {}, errors: form.errors ?? emptyForm(), httpsHome: isOwnHttpsSite(app.home_url),

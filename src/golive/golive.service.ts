@@ -100,8 +100,34 @@ export async function submitGolive(tx: Tx, userId: string, appId: string, input:
   const declaration = await checkDeclaration(tx, userId, app, input);
   const row: GoliveRequest = {
     id: newId(), app_id: appId, status: 'pending', declaration_json: JSON.stringify(declaration), reason: null,
-    created_at: nowMs, decided_at: null, decided_by: null,
+    created_at: nowMs, decided_at: null, decided_by: null, seen_at: null,
   };
   await tx.insertInto('golive_requests').values(row).execute();
   return row;
+}
+
+export interface GoliveDecision {
+  appId: string;
+  appName: string;
+  status: 'approved' | 'refused';
+  reason: string | null;
+  decidedAt: number;
+}
+
+/** Decisions on this business's going-live requests that it has not seen yet, newest first. */
+export async function unseenDecisions(db: Kysely<DB>, ownerUserId: string): Promise<GoliveDecision[]> {
+  const rows = await db.selectFrom('golive_requests as g').innerJoin('apps as a', 'a.id', 'g.app_id')
+    .select(['g.app_id', 'a.name', 'g.status', 'g.reason', 'g.decided_at'])
+    .where('a.owner_user_id', '=', ownerUserId).where('g.status', 'in', ['approved', 'refused'])
+    .where('g.seen_at', 'is', null).where('g.decided_at', 'is not', null)
+    .orderBy('g.decided_at', 'desc').limit(10).execute();
+  return rows.map((r) => ({
+    appId: r.app_id, appName: r.name, status: r.status as 'approved' | 'refused', reason: r.reason, decidedAt: Number(r.decided_at),
+  }));
+}
+
+/** The business opened the app's going-live page: its decisions are seen. */
+export async function markDecisionsSeen(db: Kysely<DB>, appId: string, nowMs: number): Promise<void> {
+  await db.updateTable('golive_requests').set({ seen_at: nowMs })
+    .where('app_id', '=', appId).where('status', 'in', ['approved', 'refused']).where('seen_at', 'is', null).execute();
 }

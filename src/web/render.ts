@@ -29,6 +29,17 @@ declare module 'fastify' {
   }
 }
 
+/** Renders a view without the layout, to be placed inside another page (wallet notices, lists). */
+export function renderFragment(locale: Locale, view: string, data: Record<string, unknown>): string {
+  return eta.render(view, {
+    ...data,
+    locale,
+    t: (key: string, params?: Record<string, string | number>) => t(locale, key, params),
+    money: (minor: number) => displayMoney(minor, locale),
+    date: (ms: number) => apiDate(ms),
+  });
+}
+
 /** Renders a view inside the layout with what every page needs. */
 export async function page(
   request: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown> = {}, status = 200,
