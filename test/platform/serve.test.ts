@@ -138,7 +138,8 @@ describe('mpandco serve (npm start)', () => {
       { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const s: Started = await new Promise((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(out)), 40_000);
+      // Two processes each load the code: slow on a loaded machine, so a generous bound.
+      const timer = setTimeout(() => reject(new Error(out)), 100_000);
       child.stdout!.on('data', (d) => {
         out += d;
         if (out.includes('worker processes')) {
@@ -157,7 +158,7 @@ describe('mpandco serve (npm start)', () => {
     const bad = await runServe(['serve', '--workers', 'lots']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--workers');
-  });
+  }, 150_000);
 
   it('refuses a bad flag with a clear message', async () => {
     const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
