@@ -5,7 +5,7 @@ import { postEntry } from '../ledger/ledger.ts';
 import { FormErrors } from '../shared/form.ts';
 import { InvariantError, ValidationError } from '../shared/errors.ts';
 import { parseMoney } from '../shared/money.ts';
-import { sha256 } from '../shared/ids.ts';
+import { randomToken, sha256 } from '../shared/ids.ts';
 import './wallet.messages.ts';
 
 export const SEND_SHAPE = { recipient: null, amount: null, note: null, pin: null } as const;
@@ -83,6 +83,23 @@ export async function previewTransfer(ctx: Ctx, senderId: string, input: SendInp
 
 const scopeOf = (senderId: string) => `wallet.send:${senderId}`;
 
+/**
+ * A confirmation form is good for one hour: well inside the 48 hours its used nonce is kept,
+ * so an old page sent again is refused as expired, never run as new after the nonce is purged.
+ */
+export const CONFIRMATION_TTL_MS = 60 * 60 * 1000;
+const STAMP_LENGTH = 9; // base-36 milliseconds, enough until the year 5138
+
+/** The one-time nonce of a confirmation form: when it was issued, then 24 random bytes. */
+export function newConfirmationNonce(nowMs: number): string {
+  return nowMs.toString(36).padStart(STAMP_LENGTH, '0') + randomToken(24);
+}
+
+function nonceExpired(nonce: string, nowMs: number): boolean {
+  const issued = parseInt(nonce.slice(0, STAMP_LENGTH), 36);
+  return !Number.isSafeInteger(issued) || issued > nowMs + 60_000 || nowMs - issued > CONFIRMATION_TTL_MS;
+}
+
 async function replayed(tx: Tx | Ctx['store']['db'], senderId: string, nonce: string): Promise<TransferResult | undefined> {
   const row = await tx.selectFrom('idempotency_keys').select(['response_body'])
     .where('scope', '=', scopeOf(senderId)).where('key', '=', nonce).executeTakeFirst();
@@ -99,6 +116,7 @@ export async function executeTransfer(ctx: Ctx, senderId: string, input: SendInp
   if (done) return done;
   const p = await previewTransfer(ctx, senderId, input);
   const now = ctx.clock.now();
+  if (nonceExpired(nonce, now)) throw ValidationError.global('wallet.expired');
   const pinCheck = await checkPin(ctx.store.db, senderId, pin, now);
   if (!pinCheck.ok) {
     const errors = new FormErrors();

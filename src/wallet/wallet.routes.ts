@@ -3,14 +3,13 @@ import type { Ctx } from '../context.ts';
 import { isSandbox } from '../context.ts';
 import { walletsOf } from '../accounts/accounts.service.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
-import { randomToken } from '../shared/ids.ts';
 import { t } from '../shared/i18n.ts';
 import { doc, text } from '../shared/input.ts';
 import { page } from '../web/render.ts';
 import { addWalletAction, requireUser } from '../web/pages.routes.ts';
 import { emptyForm, formView, type FormView } from '../onboarding/form-view.ts';
 import { addFundsToWallet } from './funds.service.ts';
-import { executeTransfer, previewTransfer, SEND_ORDER, type SendInput, type TransferPreview } from './transfer.service.ts';
+import { executeTransfer, newConfirmationNonce, previewTransfer, SEND_ORDER, type SendInput, type TransferPreview } from './transfer.service.ts';
 import { sentTransferByRef } from './transfer.repository.ts';
 
 function readSend(body: Record<string, unknown>): SendInput {
@@ -49,7 +48,7 @@ export async function registerWallet(app: FastifyInstance, ctx: Ctx): Promise<vo
     const input = readSend(doc(request.body));
     try {
       const preview = await previewTransfer(ctx, request.pageUser!.id, input);
-      return renderConfirm(request, reply, preview, input, randomToken(24), emptyForm());
+      return renderConfirm(request, reply, preview, input, newConfirmationNonce(ctx.clock.now()), emptyForm());
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       return renderSendForm(ctx, request, reply, input, formView(e.tree, request.locale, SEND_ORDER), 400);

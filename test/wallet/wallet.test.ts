@@ -127,6 +127,21 @@ describe('the wallet: sending money', () => {
     expect(await entries(s)).toBe(before);
   });
 
+  it('refuses a confirmation page sent again after an hour, long before its nonce is forgotten', async () => {
+    const before = await entries(s);
+    const ok = await review({ recipient: pedro.username, amount: '1' });
+    const nonce = nonceOf(ok.html)!;
+    s.clock.advance(60 * 60 * 1000 + 1);
+    const late = await web.post('/wallet/send', { recipient: pedro.username, amount: '1', note: '', nonce, pin: '2468' });
+    expect(late.status).toBe(400);
+    expect(late.html).toContain('El formulario expiró. Revise los datos y confirme de nuevo.');
+    // A forged stamp far in the future is refused the same way.
+    const future = await web.post('/wallet/send', { recipient: pedro.username, amount: '1', note: '', nonce: `zzzzzzzzz${'n'.repeat(32)}`, pin: '2468' });
+    expect(future.status).toBe(400);
+    expect(future.html).toContain('El formulario expiró.');
+    expect(await entries(s)).toBe(before);
+  });
+
   it('refuses a confirmation without its CSRF token or its nonce', async () => {
     const before = await entries(s);
     const r = await review({ recipient: pedro.username, amount: '1' });
