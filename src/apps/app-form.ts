@@ -3,7 +3,7 @@ import { isSandbox } from '../context.ts';
 import type { UploadedFile } from '../http/body.ts';
 import { walletsOf } from '../accounts/accounts.service.ts';
 import { FormErrors } from '../shared/form.ts';
-import { isAbsoluteHttpUrl } from '../shared/input.ts';
+import { isAbsoluteHttpUrl, isOwnHttpsSite } from '../shared/input.ts';
 import { checkPngLogo } from './logo.ts';
 import './apps.messages.ts';
 
@@ -68,6 +68,8 @@ export async function checkAppForm(ctx: Ctx, ownerId: string, input: AppFormInpu
   const home = homeUrl.length <= 300 ? isAbsoluteHttpUrl(homeUrl) : undefined;
   if (!home || home.username || home.password) errors.add(['homeUrl'], 'apps.url_invalid');
   else if (production && home.protocol !== 'https:') errors.add(['homeUrl'], 'apps.url_https');
+  // The same rule going live and activation apply: an app registered with anything else could never go live.
+  else if (production && !isOwnHttpsSite(homeUrl)) errors.add(['homeUrl'], 'apps.home_not_own_domain');
   const wallets = await walletsOf(ctx.store.db, ownerId);
   const account = wallets.find((w) => w.id === input.receivingAccount);
   if (!account) errors.add(['receivingAccount'], 'apps.account_invalid');

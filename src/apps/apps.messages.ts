@@ -38,6 +38,10 @@ export const appsMsg = defineMessages({
   'apps.description_invalid': { es: 'La descripción es obligatoria (hasta 500 caracteres).', en: 'The description is required (up to 500 characters).' },
   'apps.url_invalid': { es: 'Indique una URL absoluta que empiece por http:// o https://.', en: 'Enter an absolute URL starting with http:// or https://.' },
   'apps.url_https': { es: 'En producción la URL debe usar HTTPS.', en: 'In production the URL must use HTTPS.' },
+  'apps.home_not_own_domain': {
+    es: 'En producción el sitio debe estar en un dominio público propio (no una dirección IP, localhost ni un nombre local).',
+    en: 'In production the site must be on a public domain of your own (not an IP address, localhost or a local name).',
+  },
   'apps.account_invalid': { es: 'Elija una de sus cuentas digitales.', en: 'Choose one of your digital accounts.' },
   'apps.redirect_invalid': {
     es: 'La URI «{uri}» no es válida: debe ser una URL absoluta http(s) sin fragmento.',

@@ -227,6 +227,13 @@ describe('Aplicaciones oAuth in production', () => {
     expect(fieldError(r1.html, 'homeUrl')).toBe('En producción la URL debe usar HTTPS.');
     expect(fieldError(r1.html, 'redirectUris')).toMatch(/debe usar HTTPS/);
     expect(await appCount(p)).toBe(0);
+    // HTTPS on an address that could never go live is refused here already.
+    for (const homeUrl of ['https://192.0.2.1', 'https://tienda.local']) {
+      const bad = await biz.postMultipart('/settings/apps/new', appFields(biz, r1.html, { homeUrl, redirectUris: `${homeUrl}/cb` }));
+      expect(bad.status, homeUrl).toBe(400);
+      expect(fieldError(bad.html, 'homeUrl'), homeUrl).toMatch(/dominio público propio/);
+    }
+    expect(await appCount(p)).toBe(0);
     const r2 = await biz.postMultipart('/settings/apps/new', appFields(biz, r1.html), { logo: { data: makePng(16, 16), name: 'l.png' } });
     expect(r2.status).toBe(200);
     const id = appIdOf(r2.html)!;
