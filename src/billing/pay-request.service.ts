@@ -1,3 +1,4 @@
+import { appIsActive } from '../checkout/checkout.repository.ts';
 import type { Ctx } from '../context.ts';
 import { checkPin } from '../accounts/accounts.service.ts';
 import { isPin } from '../accounts/validation.ts';
@@ -77,6 +78,8 @@ export async function payRequest(ctx: Ctx, intent: IntentRow, input: PayInput): 
       if (!locked) throw new NotFoundError('intent.not_found');
       const row = await expireIfDue(tx, locked, now);
       if (row.state !== 'created') return { ok: false, refusal: refuse(stateMessage(row.state)) };
+      // Again under the lock, as for sales: an app suspended during the PIN check takes no money.
+      if (!(await appIsActive(tx, row.app_id))) return { ok: false, refusal: refuse('billing.app_unavailable') };
       await executeIntentPayment(tx, row, { userId: payerId, accountId }, now);
       await enqueueCallback(tx, { intentId: row.id, appId: row.app_id, url: returnCallbackUrl(row, payerId), nowMs: now });
       return { ok: true, row: { ...row, state: 'executed', executed_at: now, payer_user_id: payerId } };
