@@ -143,9 +143,11 @@ export async function idempotent(
   const release = async () => {
     // Nothing committed: the client's retry may run. Something did: keep the key, so that
     // a retry is refused rather than run twice.
+    // Only a claim still 'running' is released: when a COMMIT failed with its outcome unknown
+    // (PostgreSQL connection lost), a 'committed' mark that did reach the disk is kept.
     if (!committed) {
       await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key)
-        .where('created_at', '=', claimedAt).execute();
+        .where('created_at', '=', claimedAt).where('state', '=', 'running').execute();
     }
   };
 
