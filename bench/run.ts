@@ -111,7 +111,7 @@ try {
   // Real traffic comes from many payers: with --payers N the sales are approved, round
   // robin, by N sandbox people made with `mpandco sandbox payer --count N`.
   const payers: string[] = PAYERS > 1 ? JSON.parse(await cliOut(['sandbox', 'payer', '--count', String(PAYERS), '--balance', '1000',
-    '--json', '--data-dir', dataDir])).map((p: { username: string }) => p.username) : [];
+    '--json', '--data-dir', dataDir])).map((p: { username: string; pin: string }) => `${p.username}&pin=${p.pin}`) : [];
   const ids: string[] = [];
   const target = Number(process.env.BENCH_EXECUTIONS ?? 20_000);
   for (let i = 0; i < target; i += 100) {

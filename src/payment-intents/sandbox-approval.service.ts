@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Ctx } from '../context.ts';
-import { checkNewUser, insertUser } from '../accounts/accounts.service.ts';
+import { checkNewUser, checkPin, insertUser } from '../accounts/accounts.service.ts';
 import { addTestFunds } from '../sandbox/funds.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { FormErrors } from '../shared/form.ts';
@@ -17,7 +17,7 @@ import '../checkout/checkout.messages.ts';
 export const SANDBOX_TESTER = 'sandbox.tester';
 /** Extra test money added on top of what an intent needs, so a few approvals in a row can run. */
 const TOP_UP_CUSHION_MINOR = 10_000_00;
-const AUTORIZE_SHAPE = { id: null, payer: null } as const;
+const AUTORIZE_SHAPE = { id: null, payer: null, pin: null } as const;
 
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
 
@@ -63,15 +63,28 @@ async function findPayer(ctx: Ctx, ref: string): Promise<{ userId: string; accou
 
 /**
  * Approves a `created` sale as a sandbox payer: the test payer (its test funds topped up as
- * needed), or, with `payer`, the sandbox person of that username or payer id, who must have
- * the balance, as on the checkout page.
+ * needed), or, with `payer` and that person's `pin`, the sandbox person of that username or
+ * payer id, who must have the balance, as on the checkout page.
  */
-export async function approveWithSandboxTester(ctx: Ctx, intentId: string | undefined, payerRef?: string): Promise<IntentRow> {
+export async function approveWithSandboxTester(
+  ctx: Ctx, intentId: string | undefined, payerRef?: string, pin?: string,
+): Promise<IntentRow> {
   if (!intentId) throw new ValidationError(new FormErrors().add(['id'], 'intent.id_required').toTree({ ...AUTORIZE_SHAPE }));
   if (ctx.env !== 'sandbox') throw new NotFoundError();
   const chosen = payerRef !== undefined;
   const tester = chosen ? await findPayer(ctx, payerRef) : await ensureTester(ctx);
   if (!tester) throw new ValidationError(new FormErrors().add(['payer'], 'intent.sandbox_payer_unknown').toTree({ ...AUTORIZE_SHAPE }));
+  if (chosen) {
+    // Another person's money is spent only with their consent: their operations PIN, with its lockout.
+    const checked = pin ? await checkPin(ctx.store.db, tester.userId, pin, ctx.clock.now()) : undefined;
+    if (!checked?.ok) {
+      const errors = new FormErrors();
+      if (!pin) errors.add(['pin'], 'billing.pin_required');
+      else if (checked?.reason === 'locked') errors.add(['pin'], 'account.pin_locked', { minutes: checked.minutes ?? 15 });
+      else errors.add(['pin'], 'account.pin_wrong');
+      throw new ValidationError(errors.toTree({ ...AUTORIZE_SHAPE }));
+    }
+  }
   const now = ctx.clock.now();
   const outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {
     const locked = await lockIntent(tx, intentId);

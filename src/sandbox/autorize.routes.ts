@@ -13,7 +13,9 @@ export async function registerSandboxAutorize(app: FastifyInstance, ctx: Ctx): P
     const q = doc(request.query);
     const token = typeof q.access_token === 'string' ? q.access_token : '';
     if (!safeEqual(token, ctx.secrets.sandboxToken)) throw new ForbiddenError('intent.sandbox_forbidden');
-    const row = await approveWithSandboxTester(ctx, text(q.id), q.payer === undefined ? undefined : (text(q.payer) ?? ''));
+    const row = await approveWithSandboxTester(
+      ctx, text(q.id), q.payer === undefined ? undefined : (text(q.payer) ?? ''), text(q.pin)?.slice(0, 16),
+    );
     return serializeIntent(ctx, ctx.store.db, row);
   });
 }

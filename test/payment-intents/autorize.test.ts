@@ -70,12 +70,12 @@ describe('autorize.json as a chosen sandbox payer (payer=)', () => {
     m = await merchantWithToken(s);
   });
   afterAll(async () => s.close());
-  const as = (id: string, payer: string) => `${autorizeUrl(s, id)}&payer=${encodeURIComponent(payer)}`;
+  const as = (id: string, payer: string, pin = '') => `${autorizeUrl(s, id)}&payer=${encodeURIComponent(payer)}&pin=${pin}`;
 
   it('approves as the person named by username or by payer id, who then pays on execution', async () => {
     const ana = await payer(s, 50_00);
     const byName = await createSale(s, m, '20.00');
-    const r1 = await get(as(byName.body.id, ana.username.toUpperCase()));
+    const r1 = await get(as(byName.body.id, ana.username.toUpperCase(), ana.pin));
     expect(r1.status).toBe(200);
     expect(r1.body.payer.payer_info.id).toBe(ana.payer_id);
     const ex = await postForm(executeUrl(s), { payment_execution: { paymentIntent: byName.body.id, payer: ana.payer_id } }, m.auth);
@@ -83,7 +83,7 @@ describe('autorize.json as a chosen sandbox payer (payer=)', () => {
     expect(await balanceOf(s, ana.digital_account)).toBe(30_00);
 
     const byId = await createSale(s, m, '30.00');
-    const r2 = await get(as(byId.body.id, ana.payer_id));
+    const r2 = await get(as(byId.body.id, ana.payer_id, ana.pin));
     expect(r2.status).toBe(200);
     expect(r2.body.payer.payer_info.id).toBe(ana.payer_id);
     // No test payer was made or used, and nobody's funds were topped up.
@@ -102,12 +102,30 @@ describe('autorize.json as a chosen sandbox payer (payer=)', () => {
       [m.user_id, /no puede pagarla usted mismo/],
     ];
     for (const [who, message] of cases) {
-      const r = await get(as(sale.body.id, who));
+      const r = await get(as(sale.body.id, who, who === poor.username ? poor.pin : who === m.user_id ? m.pin : '1234'));
       expect(r.status, who).toBe(400);
       expect(r.body.errors.children.payer.errors[0], who).toMatch(message);
     }
     expect((await show(s, m, sale.body.id)).body.state).toBe('created');
     expect(await balanceOf(s, poor.digital_account)).toBe(1_00);
+  });
+
+  it('spends nobody else’s money without their PIN: missing or wrong PIN is a 400 on pin, then locked', async () => {
+    const ana = await payer(s, 50_00);
+    const sale = await createSale(s, m, '5.00');
+    const missing = await get(as(sale.body.id, ana.username));
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors.children.pin.errors[0]).toBe('Indique el PIN de operaciones.');
+    const wrongPin = ana.pin === '0000' ? '1111' : '0000';
+    for (let i = 0; i < 5; i++) {
+      const wrong = await get(as(sale.body.id, ana.username, wrongPin));
+      expect(wrong.status).toBe(400);
+    }
+    const locked = await get(as(sale.body.id, ana.username, ana.pin));
+    expect(locked.status).toBe(400);
+    expect(locked.body.errors.children.pin.errors[0]).toMatch(/bloquead|minutos/i);
+    expect((await show(s, m, sale.body.id)).body.state).toBe('created');
+    expect(await balanceOf(s, ana.digital_account)).toBe(50_00);
   });
 });
 
