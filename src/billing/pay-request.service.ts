@@ -4,7 +4,7 @@ import { checkPin } from '../accounts/accounts.service.ts';
 import { isPin } from '../accounts/validation.ts';
 import { withQuery } from '../checkout/checkout.urls.ts';
 import { enqueueCallback } from '../callbacks/outbox.ts';
-import { executeIntentPayment } from '../payment-intents/payment-intent.execute.ts';
+import { executeIntentPayment, revokedDistribution } from '../payment-intents/payment-intent.execute.ts';
 import { lockIntent, setIntentState, type IntentRow } from '../payment-intents/payment-intent.repository.ts';
 import { effectiveState, expireIfDue, stateMessage } from '../payment-intents/payment-intent.state.ts';
 import { InvariantError, NotFoundError } from '../shared/errors.ts';
@@ -80,6 +80,8 @@ export async function payRequest(ctx: Ctx, intent: IntentRow, input: PayInput): 
       if (row.state !== 'created') return { ok: false, refusal: refuse(stateMessage(row.state)) };
       // Again under the lock, as for sales: an app suspended during the PIN check takes no money.
       if (!(await appIsActive(tx, row.app_id))) return { ok: false, refusal: refuse('billing.app_unavailable') };
+      const revoked = await revokedDistribution(tx, row);
+      if (revoked) return { ok: false, refusal: refuse('intent.distribution_not_authorized', undefined, { handle: revoked }) };
       await executeIntentPayment(tx, row, { userId: payerId, accountId }, now);
       await enqueueCallback(tx, { intentId: row.id, appId: row.app_id, url: returnCallbackUrl(row, payerId), nowMs: now });
       return { ok: true, row: { ...row, state: 'executed', executed_at: now, payer_user_id: payerId } };

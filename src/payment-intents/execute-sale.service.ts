@@ -3,7 +3,7 @@ import type { ApiCaller } from '../oauth/bearer.ts';
 import { InvariantError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { FormErrors } from '../shared/form.ts';
 import { doc, text } from '../shared/input.ts';
-import { executeIntentPayment } from './payment-intent.execute.ts';
+import { executeIntentPayment, revokedDistribution } from './payment-intent.execute.ts';
 import { firstWallet, lockIntent, type IntentRow } from './payment-intent.repository.ts';
 import { expireIfDue, stateMessage } from './payment-intent.state.ts';
 import { appIsActive } from '../checkout/checkout.repository.ts';
@@ -62,6 +62,8 @@ export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSal
       if (!(await appIsActive(tx, row.app_id))) return refuse((e) => e.global('billing.app_unavailable'));
       const wallet = await firstWallet(tx, row.payer_user_id);
       if (!wallet) return refuse((e) => e.global('intent.payer_no_wallet'));
+      const revoked = await revokedDistribution(tx, row);
+      if (revoked) return refuse((e) => e.global('intent.distribution_not_authorized', { handle: revoked }));
       await executeIntentPayment(tx, row, { userId: row.payer_user_id, accountId: wallet.id }, now);
       return { ok: true, row: { ...row, state: 'executed', executed_at: now } };
     });

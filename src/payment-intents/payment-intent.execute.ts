@@ -49,6 +49,21 @@ function postingsOf(t: StoredTransaction, sourceAccountId: string): Posting[] {
 }
 
 /**
+ * The first distribution account of the intent that is no longer authorized for its app
+ * (an operator may refuse one after the intent was created), else undefined. Checked under
+ * the intent's lock, just before the money moves, by sales and requests alike.
+ */
+export async function revokedDistribution(tx: Tx, intent: IntentRow): Promise<string | undefined> {
+  const wanted = new Map<string, string>();
+  for (const t of parseTransactions(intent.transactions_json)) for (const d of t.distributions) wanted.set(d.accountId, d.handle);
+  if (wanted.size === 0) return undefined;
+  const ok = await tx.selectFrom('app_distribution_accounts').select('account_id')
+    .where('app_id', '=', intent.app_id).where('account_id', 'in', [...wanted.keys()]).where('status', '=', 'authorized').execute();
+  const authorized = new Set(ok.map((r) => r.account_id));
+  return [...wanted].find(([id]) => !authorized.has(id))?.[1];
+}
+
+/**
  * One ledger entry (ref P...) and one payments row per transaction, then state `executed`.
  * Throws InvariantError 'balance_must_not_go_negative' when the payer cannot cover it and
  * 'execute_at_most_once' when the intent was already paid; the caller's transaction must

@@ -169,6 +169,33 @@ describe('POST /api/payment-intent/execute/sale.json', () => {
     expect((await verifyLedger(s.ctx.store.db)).ok).toBe(true);
   });
 
+  it('refuses to pay a distribution account an operator refused after the intent was made, moving nothing', async () => {
+    const partner = await payer(s, 0);
+    const acct = await s.ctx.store.db.selectFrom('digital_accounts').select('id').where('handle', '=', partner.digital_account)
+      .executeTakeFirstOrThrow();
+    await s.ctx.store.db.insertInto('app_distribution_accounts').values({
+      app_id: m.app_id, account_id: acct.id, status: 'authorized', requested_at: 1, decided_at: 1, decided_by: null,
+    }).execute();
+    const created = await postForm(`${s.baseUrl}/api/payment-intent/.json`, {
+      paymentintent: {
+        intent: 'sale',
+        redirectUrls: { returnUrl: 'https://shop.example/ok', cancelUrl: 'https://shop.example/ko' },
+        transactions: [{ amount: { total: '20.00' }, description: 'A', distributions: [{ digitalAccountDestination: partner.digital_account, amount: '2.00', description: 'fee' }] }],
+      },
+    }, m.auth);
+    expect(created.status).toBe(200);
+    await approveAs(s, created.body.id, p.payer_id);
+    await s.ctx.store.db.updateTable('app_distribution_accounts').set({ status: 'refused', decided_at: 2 })
+      .where('app_id', '=', m.app_id).where('account_id', '=', acct.id).execute();
+    const before = await balanceOf(s, p.digital_account);
+    const r = await executeAs(s, m, created.body.id, p.payer_id);
+    expect(r.status).toBe(400);
+    expect(r.body.errors.errors[0]).toContain(partner.digital_account);
+    expect(await balanceOf(s, p.digital_account)).toBe(before);
+    expect(await balanceOf(s, partner.digital_account)).toBe(0);
+    expect((await show(s, m, created.body.id)).body.state).toBe('approved');
+  });
+
   it('50 concurrent executions of one approved intent: exactly one 200 and one movement', async () => {
     const id = await approvedSale('7.00');
     const before = await balanceOf(s, p.digital_account);
