@@ -124,10 +124,14 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   codes: {
-    usage: 'codes --env production|sandbox --type regular|commercial [--count N] [--json]',
+    usage: 'codes [--env sandbox] --type regular|commercial [--count N] [--json]',
     async run(argv) {
       const { values } = parse(argv, { env: { type: 'string' }, type: { type: 'string' }, count: { type: 'string' } });
-      const env = envArg(values.env, 'production');
+      const env = envArg(values.env, 'sandbox');
+      // Production codes come from sales, through an operator, and are audited (as in the back office).
+      if (env === 'production') {
+        throw new UsageError('production codes are issued by an operator: mpandco admin codes --env production --type T --count N --operator USERNAME');
+      }
       const type = values.type;
       if (type !== 'regular' && type !== 'commercial') throw new UsageError('--type must be regular or commercial');
       const countText = (values.count as string | undefined) ?? '1';

@@ -74,21 +74,24 @@ describe('the mpandco command', () => {
     expect(await count('ledger_entries')).toBe(entries);
   });
 
-  it('issues affiliation codes for production and refuses bad ones', async () => {
-    const r = await runCli(['codes', '--env', 'production', '--type', 'commercial', '--count', '3', '--json'], te.childEnv);
+  it('issues sandbox affiliation codes, leaves production ones to an operator, and refuses bad ones', async () => {
+    const r = await runCli(['codes', '--type', 'commercial', '--count', '3', '--json'], te.childEnv);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
+    expect(out.env).toBe('sandbox');
     expect(out.codes).toHaveLength(3);
     for (const c of out.codes) expect(c).toMatch(/^[A-Za-z0-9]{8}$/);
-    const stored = await prod.ctx.store.db.selectFrom('affiliation_codes').selectAll().where('code', 'in', out.codes).execute();
+    const stored = await te.ctx.store.db.selectFrom('affiliation_codes').selectAll().where('code', 'in', out.codes).execute();
     expect(stored.every((c) => c.type === 'commercial' && c.status === 'available' && c.issued_by)).toBe(true);
-    expect(await count('affiliation_codes')).toBe(0); // nothing landed in the sandbox
     const before = await count('affiliation_codes', prod);
+    const prodCodes = await runCli(['codes', '--env', 'production', '--type', 'commercial'], te.childEnv);
+    expect(prodCodes.code).toBe(2);
+    expect(prodCodes.stderr).toContain('mpandco admin codes');
     for (const args of [
-      ['codes', '--env', 'production', '--type', 'gold'],
+      ['codes', '--type', 'gold'],
       ['codes', '--env', 'staging', '--type', 'regular'],
-      ['codes', '--env', 'production', '--type', 'regular', '--count', '0'],
-      ['codes', '--env', 'production', '--type', 'regular', '--count', 'many'],
+      ['codes', '--type', 'regular', '--count', '0'],
+      ['codes', '--type', 'regular', '--count', 'many'],
     ]) {
       const bad = await runCli(args, te.childEnv);
       expect(bad.code, args.join(' ')).toBe(2);
