@@ -158,7 +158,7 @@ function parseTransaction(errors: FormErrors, path: Path, d: Doc): { txn: Parsed
 /** The registrable domain the app declared: its home-page host without a leading "www.". */
 function homeHost(homeUrl: string): string | undefined {
   const u = isAbsoluteHttpUrl(homeUrl);
-  return u ? u.hostname.toLowerCase().replace(/^www\./, '') : undefined;
+  return u ? u.hostname.toLowerCase().replace(/\.$/, '').replace(/^www\./, '') : undefined;
 }
 
 function urlField(errors: FormErrors, path: Path, v: unknown, requiredKey: string, rules: UrlRules): string {
@@ -172,7 +172,7 @@ function urlField(errors: FormErrors, path: Path, v: unknown, requiredKey: strin
   if (!rules.production) return s;
   if (u.protocol !== 'https:') errors.add(path, 'intent.url_https_required');
   const home = homeHost(rules.homeUrl);
-  const host = u.hostname.toLowerCase();
+  const host = u.hostname.toLowerCase().replace(/\.$/, '');
   if (!home || (host !== home && !host.endsWith(`.${home}`))) {
     errors.add(path, 'intent.url_foreign_host', { host: home ?? rules.homeUrl });
   }

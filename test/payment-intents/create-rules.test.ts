@@ -159,6 +159,20 @@ describe('production redirect URLs and activation', () => {
     }
   });
 
+  it('reads a fully qualified home host (trailing dot) the same as without it', async () => {
+    await s.ctx.store.db.updateTable('apps').set({ home_url: 'https://www.shop.example./' }).where('id', '=', m.app_id).execute();
+    try {
+      for (const ret of ['https://shop.example/ok', 'https://pay.shop.example./ok']) {
+        const ok = await postJson(createUrl(s), withUrls(ret, 'https://shop.example/ko'), m.auth);
+        expect(ok.status, ret).toBe(200);
+      }
+      const evil = await postJson(createUrl(s), withUrls('https://evil.example./ok', 'https://shop.example/ko'), m.auth);
+      expect(evil.status).toBe(400);
+    } finally {
+      await s.ctx.store.db.updateTable('apps').set({ home_url: 'https://www.shop.example' }).where('id', '=', m.app_id).execute();
+    }
+  });
+
   it('keeps the billing API off until granted (403)', async () => {
     const p = await payer(s, 0);
     const r = await postJson(createUrl(s), {
