@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import { isAbsoluteHttpUrl } from '../shared/input.ts';
+import { hostOf, isAbsoluteHttpUrl } from '../shared/input.ts';
 import { API_SCOPE } from './oauth.model.ts';
 import { grantedApp, liveGrantsOf, revokePair } from './access.repository.ts';
 import { lockPerson } from './oauth.repository.ts';
@@ -25,9 +25,6 @@ export interface AccessGrant {
   lastUsedAt: number;
 }
 
-function hostOf(url: string): string {
-  return isAbsoluteHttpUrl(url)?.host ?? url;
-}
 
 /** The other businesses' apps that can act for this person now. */
 export async function listAccess(ctx: Ctx, userId: string): Promise<AccessGrant[]> {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { ValidationError } from '../shared/errors.ts';
-import { doc, isAbsoluteHttpUrl, text } from '../shared/input.ts';
+import { doc, hostOf, isAbsoluteHttpUrl, text } from '../shared/input.ts';
 import { page } from '../web/render.ts';
 import {
   approveAuthorization, authorizationUrl, checkAuthorization, denyAuthorization, type AuthorizationRequest,
@@ -22,14 +22,6 @@ function consentPage(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, req
       code_challenge: req.codeChallenge, code_challenge_method: 'S256', scope: req.scope,
     },
   });
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
 }
 
 /** The consent page of the authorization-code grant: GET shows it, POST records the decision. */

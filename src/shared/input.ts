@@ -57,6 +57,11 @@ export function isOwnHttpsSite(s: string): boolean {
   return !NOT_A_PUBLIC_NAME.test(host) && !/^\d+$/.test(labels.at(-1)!);
 }
 
+/** The host of an http(s) URL for people to read, or the text itself when it is not one. */
+export function hostOf(url: string): string {
+  return isAbsoluteHttpUrl(url)?.host ?? url;
+}
+
 export function isAbsoluteHttpUrl(s: string): URL | undefined {
   try {
     const u = new URL(s);
