@@ -31,10 +31,20 @@ describe('hostile input', () => {
       expect(r.status).toBe(400);
       expect(await r.json()).toMatchObject({ code: 400, message: 'Validation Failed' });
     }
-    let nested: unknown = 'x';
-    for (let i = 0; i < JSON_MAX_DEPTH; i++) nested = { a: nested };
-    expect((await postJson(`${s.baseUrl}/api/payment-intent/.json`, nested, m.auth)).status).toBe(400);
+    // The same valid sale, with an unknown field nested shallow (accepted) or past the limit (refused).
+    const nest = (levels: number) => {
+      let nested: unknown = 'x';
+      for (let i = 0; i < levels; i++) nested = { a: nested };
+      return nested;
+    };
+    const withExtra = (levels: number) => ({ paymentintent: { ...saleDoc('5').paymentintent, extra: nest(levels) } });
+    const tooDeep = await postJson(`${s.baseUrl}/api/payment-intent/.json`, withExtra(JSON_MAX_DEPTH), m.auth);
+    expect(tooDeep.status).toBe(400);
+    expect(JSON.stringify(tooDeep.body)).toContain('Solicitud inválida.');
     expect(await count()).toBe(0);
+    const shallow = await postJson(`${s.baseUrl}/api/payment-intent/.json`, withExtra(3), m.auth);
+    expect(shallow.status).toBe(200);
+    expect(await count()).toBe(1);
   });
 
   it('refuses NUL characters in the query, the body and the path, as a 400 and changing nothing', async () => {
