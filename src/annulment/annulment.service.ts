@@ -26,7 +26,7 @@ export function readAnnul(body: unknown): string {
 function refusalKey(row: IntentRow, nowMs: number): string | undefined {
   if (canAnnul(row, nowMs)) return undefined;
   if (row.state === 'executed') return 'annul.window_passed';
-  if (row.state === 'created' || row.state === 'approved') return 'annul.not_executed';
+  if (row.state === 'created' || row.state === 'authorized') return 'annul.not_executed';
   return stateMessage(row.state);
 }
 

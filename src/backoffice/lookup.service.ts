@@ -66,7 +66,7 @@ async function findIntent(db: Kysely<DB>, id: string) {
     .leftJoin('users as payer', 'payer.id', 'i.payer_user_id')
     .leftJoin('users as r', 'r.id', 'i.recipient_user_id')
     .select(['i.id', 'i.intent', 'i.state', 'i.total_minor', 'i.return_url', 'i.cancel_url', 'i.transactions_json', 'i.created_at',
-      'i.approved_at', 'i.executed_at', 'i.annulled_at', 'i.canceled_at', 'i.expires_at', 'a.id as app_id', 'a.name as app_name',
+      'i.authorized_at', 'i.executed_at', 'i.annulled_at', 'i.canceled_at', 'i.expires_at', 'a.id as app_id', 'a.name as app_name',
       'o.username as owner', 'payer.username as payer', 'r.username as recipient'])
     .where('i.id', '=', id).executeTakeFirst();
   if (!intent) return undefined;

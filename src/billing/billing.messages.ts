@@ -31,7 +31,7 @@ export const billingMsg = defineMessages({
   'billing.state_rejected': { es: 'Rechazada', en: 'Declined' },
   'billing.state_canceled': { es: 'Cancelada o vencida', en: 'Canceled or expired' },
   'billing.state_annulled': { es: 'Anulada por el comercio', en: 'Annulled by the business' },
-  'billing.state_approved': { es: 'Autorizada', en: 'Authorized' },
+  'billing.state_authorized': { es: 'Autorizada', en: 'Authorized' },
   'billing.pending_title': { es: 'Solicitudes de pago pendientes', en: 'Pending payment requests' },
   'billing.pending_count': { es: '{count} por pagar', en: '{count} to pay' },
   'billing.pending_open': { es: 'Ver y pagar', en: 'View and pay' },

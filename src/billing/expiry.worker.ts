@@ -5,7 +5,7 @@ import { cancelExpired } from './requests.repository.ts';
 export const EXPIRY_POLL_MS = 30_000;
 
 /**
- * Intents still waiting (created or approved) past expires_at become `canceled`. Every
+ * Intents still waiting (created or authorized) past expires_at become `canceled`. Every
  * state change already treats them so under its row lock; this pass makes the stored
  * state say it too. One conditional UPDATE: an intent executed meanwhile is left alone.
  */

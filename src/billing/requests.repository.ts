@@ -53,7 +53,7 @@ export async function paymentRefsOf(db: Db, intentId: string): Promise<string[]>
 export async function cancelExpired(db: Db, nowMs: number): Promise<number> {
   const r = await db.updateTable('payment_intents')
     .set((eb) => ({ state: 'canceled', canceled_at: eb.ref('expires_at') }))
-    .where('state', 'in', ['created', 'approved'])
+    .where('state', 'in', ['created', 'authorized'])
     .where('expires_at', 'is not', null).where('expires_at', '<=', nowMs)
     .executeTakeFirst();
   return Number(r.numUpdatedRows);

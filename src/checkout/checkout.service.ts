@@ -7,7 +7,7 @@ import { merchantView, orderView, type MerchantView, type OrderView } from './ch
 import './checkout.messages.ts';
 
 // The hosted approval page of the payment button: a customer approves or cancels a
-// `created` sale. No money moves here; the merchant executes the approved intent.
+// `created` sale. No money moves here; the merchant executes the authorized intent.
 
 export interface PayerView {
   fullName: string;
@@ -72,7 +72,7 @@ async function payerView(ctx: Ctx, userId: string, intent: PageIntent): Promise<
   };
 }
 
-/** The customer authorizes: created -> approved with the payer; then back to return_url. */
+/** The customer authorizes: created -> authorized with the payer; then back to return_url. */
 export async function authorizeIntent(ctx: Ctx, id: string, payerUserId: string): Promise<StateChange> {
   if (!ID_RE.test(id)) return { kind: 'not_found' };
   return ctx.store.tx(async (tx): Promise<StateChange> => {
@@ -89,7 +89,7 @@ export async function authorizeIntent(ctx: Ctx, id: string, payerUserId: string)
     const wallet = await firstWallet(tx, payerUserId);
     if (!wallet || Number(wallet.balance_minor) < Number(row.total_minor)) return { kind: 'refused' };
     const approved = await setIntentState(tx, row.id, ['created'], {
-      state: 'approved', payer_user_id: payerUserId, approved_at: nowMs,
+      state: 'authorized', payer_user_id: payerUserId, authorized_at: nowMs,
     });
     if (!approved) return { kind: 'unavailable' };
     return { kind: 'redirect', location: withQuery(row.return_url, { paymentIntent: row.id, payerId: payerUserId }) };

@@ -350,6 +350,19 @@ function goliveDecisionSeen(): Migration {
   };
 }
 
+/**
+ * The original platform calls a sale the payer approved `authorized` (the PHP SDK's
+ * STATE_AUTHORIZED): rename the stored state and its timestamp column to match.
+ */
+function intentStateAuthorized(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('payment_intents').renameColumn('approved_at', 'authorized_at').execute();
+      await db.updateTable('payment_intents').set({ state: 'authorized' }).where('state', '=', 'approved').execute();
+    },
+  };
+}
+
 /** Later migrations append here, each a function of the dialect. */
 const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0001_initial', initial],
@@ -358,6 +371,7 @@ const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0004_oauth_tokens_by_user', oauthTokensByUser],
   ['0005_oauth_codes_revoked', oauthCodesRevoked],
   ['0006_golive_decision_seen', goliveDecisionSeen],
+  ['0007_intent_state_authorized', intentStateAuthorized],
 ];
 
 type MigrationStore = {

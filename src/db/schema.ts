@@ -135,7 +135,7 @@ export interface OauthCodesTable {
   created_at: number;
 }
 
-export type IntentState = 'created' | 'approved' | 'executed' | 'annulled' | 'canceled' | 'rejected';
+export type IntentState = 'created' | 'authorized' | 'executed' | 'annulled' | 'canceled' | 'rejected';
 export interface PaymentIntentsTable {
   id: string;
   app_id: string;
@@ -153,7 +153,7 @@ export interface PaymentIntentsTable {
   tax_minor: number;
   transactions_json: string;
   created_at: number;
-  approved_at: number | null;
+  authorized_at: number | null;
   executed_at: number | null;
   annulled_at: number | null;
   canceled_at: number | null;

@@ -17,6 +17,7 @@ export interface ExecuteSaleInput {
 }
 
 /**
+ * The payer arrives as its id or as the object autorize.json returned.
  * The intent id comes from ?id= or, on the bare path (WooCommerce), from
  * payment_execution[paymentIntent]; when both are given they must agree.
  */
@@ -25,7 +26,9 @@ export function readExecuteSale(query: unknown, body: unknown): ExecuteSaleInput
   const fromQuery = text(doc(query).id);
   const pe = doc(doc(body).payment_execution);
   const fromBody = text(pe.paymentIntent);
-  const payerId = text(pe.payer);
+  // The payer's id, or the payer object autorize.json returned (the PHP SDK's test sends
+  // payment_execution[payer][payer_info][id]).
+  const payerId = text(pe.payer) ?? text(doc(doc(pe.payer).payer_info).id);
   if (!fromQuery && !fromBody) errors.add(['paymentIntent'], 'intent.id_required');
   if (fromQuery && fromBody && fromQuery !== fromBody) errors.add(['paymentIntent'], 'intent.id_mismatch');
   if (!payerId) errors.add(['payer'], 'intent.payer_required');
@@ -42,7 +45,7 @@ const refuse = (f: (e: FormErrors) => void): Outcome => {
 };
 
 /**
- * Executes an approved sale in one transaction holding the intent's row lock: debit the
+ * Executes an authorized sale in one transaction holding the intent's row lock: debit the
  * approver, credit the destination, run the distributions, state `executed`. A lazily
  * expired intent is committed as canceled before the refusal is returned.
  */
@@ -55,7 +58,7 @@ export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSal
       if (!locked || locked.owner_user_id !== caller.user.id) throw new NotFoundError('intent.not_found');
       if (locked.intent !== 'sale') return refuse((e) => e.add(['paymentIntent'], 'intent.not_a_sale'));
       const row = await expireIfDue(tx, locked, now);
-      if (row.state !== 'approved') return refuse((e) => e.global(stateMessage(row.state)));
+      if (row.state !== 'authorized') return refuse((e) => e.global(stateMessage(row.state)));
       if (row.payer_user_id !== input.payerId) return refuse((e) => e.add(['payer'], 'intent.wrong_payer'));
       if (row.payer_user_id === row.owner_user_id) return refuse((e) => e.add(['payer'], 'intent.payer_is_merchant'));
       // As for requests: a suspended or revoked app's sales take no money, whichever token asks.

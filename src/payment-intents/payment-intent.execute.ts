@@ -21,7 +21,7 @@ const insertPayment = prepared((tx, values: unknown[]) => tx.insertInto('payment
 
 const markExecuted = preparedWrite((tx, executedAt: number, payerUserId: string, id: string) => tx.updateTable('payment_intents')
   .set({ state: 'executed', executed_at: executedAt, payer_user_id: payerUserId })
-  .where('id', '=', id).where('state', 'in', ['created', 'approved']));
+  .where('id', '=', id).where('state', 'in', ['created', 'authorized']));
 
 export interface PayerSource {
   userId: string;

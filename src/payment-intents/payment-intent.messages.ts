@@ -90,7 +90,7 @@ export const intentMsg = defineMessages({
     es: 'El cliente aún no ha autorizado este pago.',
     en: 'The customer has not authorized this payment yet.',
   },
-  'intent.state_approved': { es: 'Este pago ya fue autorizado.', en: 'This payment was already authorized.' },
+  'intent.state_authorized': { es: 'Este pago ya fue autorizado.', en: 'This payment was already authorized.' },
   'intent.state_executed': { es: 'Este pago ya fue ejecutado.', en: 'This payment was already executed.' },
   'intent.state_canceled': {
     es: 'Este pago fue cancelado o expiró.',

@@ -11,7 +11,7 @@ const ID_MAX = 64;
 const INTENT_COLUMNS: (keyof IntentRow)[] = [
   'id', 'app_id', 'owner_user_id', 'intent', 'state', 'payer_user_id', 'recipient_user_id', 'return_url', 'cancel_url',
   'currency', 'total_minor', 'items_minor', 'shipping_minor', 'tax_minor', 'transactions_json', 'created_at',
-  'approved_at', 'executed_at', 'annulled_at', 'canceled_at', 'expires_at',
+  'authorized_at', 'executed_at', 'annulled_at', 'canceled_at', 'expires_at',
 ];
 const insertIntentRow = prepared((db, values: unknown[]) =>
   db.insertInto('payment_intents').values(Object.fromEntries(INTENT_COLUMNS.map((c, i) => [c, values[i]])) as unknown as IntentRow));

@@ -6,9 +6,9 @@ import { setIntentState, type IntentRow } from './payment-intent.repository.ts';
 /** An executed intent can be annulled for this long after its execution. */
 export const ANNUL_WINDOW_MS = DAY_MS;
 
-/** Past expires_at, an intent still waiting (created or approved) counts as canceled. */
+/** Past expires_at, an intent still waiting (created or authorized) counts as canceled. */
 export function isExpired(row: Pick<IntentRow, 'state' | 'expires_at'>, nowMs: number): boolean {
-  return (row.state === 'created' || row.state === 'approved') && row.expires_at !== null && nowMs >= row.expires_at;
+  return (row.state === 'created' || row.state === 'authorized') && row.expires_at !== null && nowMs >= row.expires_at;
 }
 
 export function effectiveState(row: Pick<IntentRow, 'state' | 'expires_at'>, nowMs: number): IntentState {
@@ -31,6 +31,6 @@ export function stateMessage(state: IntentState): string {
 export async function expireIfDue(tx: Tx, row: IntentRow, nowMs: number): Promise<IntentRow> {
   if (!isExpired(row, nowMs)) return row;
   const canceledAt = row.expires_at ?? nowMs;
-  await setIntentState(tx, row.id, ['created', 'approved'], { state: 'canceled', canceled_at: canceledAt });
+  await setIntentState(tx, row.id, ['created', 'authorized'], { state: 'canceled', canceled_at: canceledAt });
   return { ...row, state: 'canceled', canceled_at: canceledAt };
 }

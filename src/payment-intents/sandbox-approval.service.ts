@@ -103,8 +103,8 @@ export async function approveWithSandboxTester(
       if (chosen) return { ok: false, errors: new FormErrors().add(['payer'], 'intent.sandbox_payer_short') };
       await addTestFunds(tx, tester.accountId, total - balance + TOP_UP_CUSHION_MINOR, now, 'Fondos de prueba (aprobación automática)');
     }
-    await setIntentState(tx, row.id, ['created'], { state: 'approved', payer_user_id: tester.userId, approved_at: now });
-    return { ok: true, row: { ...row, state: 'approved', payer_user_id: tester.userId, approved_at: now } };
+    await setIntentState(tx, row.id, ['created'], { state: 'authorized', payer_user_id: tester.userId, authorized_at: now });
+    return { ok: true, row: { ...row, state: 'authorized', payer_user_id: tester.userId, authorized_at: now } };
   });
   if (!outcome.ok) throw new ValidationError(outcome.errors.toTree({ ...AUTORIZE_SHAPE }));
   return outcome.row;

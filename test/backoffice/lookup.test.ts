@@ -30,7 +30,7 @@ describe('back office look-up (sandbox store)', () => {
     intentId = created.body.id;
     // Approve as the payer would on the checkout page, then execute as the merchant.
     await s.ctx.store.db.updateTable('payment_intents')
-      .set({ state: 'approved', payer_user_id: payer.payer_id, approved_at: s.clock.now() }).where('id', '=', intentId).execute();
+      .set({ state: 'authorized', payer_user_id: payer.payer_id, authorized_at: s.clock.now() }).where('id', '=', intentId).execute();
     const exec = await postForm(`${s.baseUrl}/api/payment-intent/execute/sale.json?id=${intentId}`,
       { payment_execution: { paymentIntent: intentId, payer: payer.payer_id } }, bearer(token));
     expect(exec.status, exec.text).toBe(200);

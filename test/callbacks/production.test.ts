@@ -13,7 +13,7 @@ async function executedIntent(s: TestServer, m: MerchantCreds, returnUrl: string
   await s.ctx.store.db.insertInto('payment_intents').values({
     id, app_id: m.app_id, owner_user_id: m.user_id, intent: 'request', state: 'executed', payer_user_id: null,
     recipient_user_id: null, return_url: returnUrl, cancel_url: returnUrl, currency: 'VES', total_minor: 100,
-    items_minor: 100, shipping_minor: 0, tax_minor: 0, transactions_json: '[]', created_at: now, approved_at: null,
+    items_minor: 100, shipping_minor: 0, tax_minor: 0, transactions_json: '[]', created_at: now, authorized_at: null,
     executed_at: now, annulled_at: null, canceled_at: null, expires_at: null,
   }).execute();
   return id;

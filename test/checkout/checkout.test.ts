@@ -99,9 +99,9 @@ describe('approval page of the payment button', () => {
     expect(r.status).toBe(303);
     expect(r.location).toBe(`https://shop.test/ok?cart=9&paymentIntent=${id}&payerId=${payer.payer_id}#done`);
     const row = await intentRow(s.ctx, id);
-    expect(row.state).toBe('approved');
+    expect(row.state).toBe('authorized');
     expect(row.payer_user_id).toBe(payer.payer_id);
-    expect(Number(row.approved_at)).toBe(s.clock.now());
+    expect(Number(row.authorized_at)).toBe(s.clock.now());
     // No money moves at approval.
     expect(await balanceOf(payer.digital_account)).toBe(before);
 
@@ -127,7 +127,7 @@ describe('approval page of the payment button', () => {
     expect(second.html).toContain('Este pago ya no está disponible');
     expect(second.html).toContain('href="http://shop.test/cart/?cancel_order=true"');
     expect((await post(`${checkoutPath(id)}/cancel`)).status).toBe(410);
-    expect((await intentRow(s.ctx, id)).state).toBe('approved');
+    expect((await intentRow(s.ctx, id)).state).toBe('authorized');
     expect((await web.get(checkoutPath(id))).status).toBe(410);
   });
 
@@ -229,7 +229,7 @@ describe('approval page of the payment button', () => {
     expect(r.html).toContain('No encontramos esta orden de pago.');
     expect((await web.post(`${checkoutPath(request)}/cancel`, { _csrf: csrf }, { noCsrf: true })).status).toBe(404);
     expect((await intentRow(s.ctx, request)).state).toBe('created');
-    for (const state of ['approved', 'executed', 'annulled', 'canceled'] as const) {
+    for (const state of ['authorized', 'executed', 'annulled', 'canceled'] as const) {
       const id = await insertSale(s.ctx, merchant, { state });
       const page = await web.get(checkoutPath(id));
       expect(page.status).toBe(410);
@@ -270,7 +270,7 @@ describe('approval page of the payment button', () => {
       web.post(`${checkoutPath(id)}/authorize`, { _csrf: csrf }, { noCsrf: true })));
     expect(results.filter((r) => r.status === 303)).toHaveLength(1);
     expect(results.filter((r) => r.status === 410)).toHaveLength(7);
-    expect((await intentRow(s.ctx, id)).state).toBe('approved');
+    expect((await intentRow(s.ctx, id)).state).toBe('authorized');
   });
 
   it('switches account from the page', async () => {

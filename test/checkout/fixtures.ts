@@ -32,7 +32,7 @@ export async function insertSale(ctx: Ctx, m: MerchantCreds, o: IntentOptions = 
     return_url: o.returnUrl ?? 'http://shop.test/checkout/order-received/1042/?utm_nooverride=1',
     cancel_url: o.cancelUrl ?? 'http://shop.test/cart/?cancel_order=true',
     currency: 'VES', total_minor: 23_50, items_minor: 20_00, shipping_minor: 2_00, tax_minor: 1_50,
-    transactions_json: JSON.stringify([txn]), created_at: now, approved_at: null, executed_at: null,
+    transactions_json: JSON.stringify([txn]), created_at: now, authorized_at: null, executed_at: null,
     annulled_at: null, canceled_at: null, expires_at: o.expiresAt === undefined ? now + 72 * HOUR_MS : o.expiresAt,
   }).execute();
   return id;

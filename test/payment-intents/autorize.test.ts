@@ -27,7 +27,7 @@ describe('sandbox automatic approval: autorize.json', () => {
     const sale = await createSale(s, m, '1500.00');
     const r = await get(autorizeUrl(s, sale.body.id));
     expect(r.status).toBe(200);
-    expect(r.body.state).toBe('approved');
+    expect(r.body.state).toBe('authorized');
     const payerId = r.body.payer.payer_info.id;
     const tester = await s.ctx.store.db.selectFrom('users').select(['id', 'username', 'kind']).where('id', '=', payerId)
       .executeTakeFirstOrThrow();

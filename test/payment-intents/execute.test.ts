@@ -88,7 +88,7 @@ describe('POST /api/payment-intent/execute/sale.json', () => {
     const wrong = await executeAs(s, m, id, stranger.payer_id);
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors.children.payer.errors).toEqual(['El pagador no es quien autorizó este pago.']);
-    expect((await show(s, m, id)).body.state).toBe('approved');
+    expect((await show(s, m, id)).body.state).toBe('authorized');
   });
 
   it('refuses an intent not yet approved, and 404s unknown or foreign intents', async () => {
@@ -130,7 +130,7 @@ describe('POST /api/payment-intent/execute/sale.json', () => {
     expect(await balanceOf(s, poor.digital_account)).toBe(10_00);
     const after = await verifyLedger(s.ctx.store.db);
     expect(after.entries).toBe(ledgerBefore.entries);
-    expect((await show(s, m, id)).body.state).toBe('approved');
+    expect((await show(s, m, id)).body.state).toBe('authorized');
     const payments = await s.ctx.store.db.selectFrom('payments').select('id').where('intent_id', '=', id).execute();
     expect(payments).toHaveLength(0);
   });
@@ -193,7 +193,7 @@ describe('POST /api/payment-intent/execute/sale.json', () => {
     expect(r.body.errors.errors[0]).toContain(partner.digital_account);
     expect(await balanceOf(s, p.digital_account)).toBe(before);
     expect(await balanceOf(s, partner.digital_account)).toBe(0);
-    expect((await show(s, m, created.body.id)).body.state).toBe('approved');
+    expect((await show(s, m, created.body.id)).body.state).toBe('authorized');
   });
 
   it('50 concurrent executions of one approved intent: exactly one 200 and one movement', async () => {

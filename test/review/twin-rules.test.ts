@@ -47,7 +47,7 @@ describe('sale and request twins', () => {
     expect(r.body.errors.errors).toEqual(['El comercio no puede recibir pagos en este momento.']);
     expect(await balanceOf(s, p.digital_account)).toBe(before);
     const row = await s.ctx.store.db.selectFrom('payment_intents').select('state').where('id', '=', sale.body.id).executeTakeFirstOrThrow();
-    expect(row.state).toBe('approved');
+    expect(row.state).toBe('authorized');
     await s.ctx.store.db.updateTable('apps').set({ status: 'active', status_reason: null }).where('id', '=', m.app_id).execute();
     const ok = await executeAs(s, { ...m, auth: sibling }, sale.body.id, p.payer_id);
     expect(ok.status).toBe(200);
