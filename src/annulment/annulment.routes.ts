@@ -10,7 +10,7 @@ export async function registerAnnulment(app: FastifyInstance, ctx: Ctx): Promise
     const caller = await authenticateApi(ctx, request);
     return idempotent(ctx, request, reply, idempotencyScope(caller), async () => {
       const row = await annulIntent(ctx, caller, readAnnul(request.body));
-      return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row) };
+      return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row, request.locale) };
     });
   });
 }

@@ -13,7 +13,7 @@ export async function registerBilling(app: FastifyInstance, ctx: Ctx): Promise<v
     return idempotent(ctx, request, reply, idempotencyScope(caller), async () => {
       const input = readExecuteRequest(request.query, request.body);
       const row = await executeRequest(ctx, caller, input);
-      return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row) };
+      return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row, request.locale) };
     });
   });
 

@@ -3,7 +3,11 @@ import type { Ctx } from '../context.ts';
 import { prepared } from '../db/prepared.ts';
 import type { DB } from '../db/schema.ts';
 import type { Tx } from '../db/store.ts';
-import { toApiNumber } from '../shared/money.ts';
+import { paymentsOfIntents } from '../payments/payment.repository.ts';
+import { summaryInput } from '../payments/payment.service.ts';
+import { paymentSummary } from '../payments/payment.summary.ts';
+import type { Locale } from '../shared/i18n.ts';
+import { currencyResource as currency, toApiNumber } from '../shared/money.ts';
 import type { IntentRow } from './payment-intent.repository.ts';
 import { canAnnul, effectiveState } from './payment-intent.state.ts';
 import { parseTransactions, type StoredTransaction } from './payment-intent.types.ts';
@@ -12,7 +16,7 @@ import { parseTransactions, type StoredTransaction } from './payment-intent.type
 // for amounts, absolute links from the environment's public URL.
 
 type Db = Kysely<DB> | Tx;
-type Related = { id: string; ref: string };
+type Related = { id: string; ref: string; _data: ReturnType<typeof paymentSummary> };
 
 interface Extras {
   payers: Map<string, { id: string; phone: string | null; full_name: string }>;
@@ -21,16 +25,12 @@ interface Extras {
   payTokens: Map<string, { id: string; _data: { name: string } }[]>;
 }
 
-const currency = (id: string) => ({ id });
 
 const payersById = prepared((db, ids: string[]) => db.selectFrom('users').select(['id', 'phone', 'full_name']).where('id', 'in', ids));
-const paymentsOfIntents = prepared((db, ids: string[]) =>
-  db.selectFrom('payments').select(['id', 'ref', 'intent_id', 'txn_index']).where('intent_id', 'in', ids));
-
 const attemptsOfIntents = prepared((db, ids: string[]) => db.selectFrom('callback_attempts')
   .select(['intent_id', 'uri', 'method', 'status_code', 'body']).where('intent_id', 'in', ids).orderBy('id'));
 
-async function loadExtras(db: Db, rows: IntentRow[]): Promise<Extras> {
+async function loadExtras(db: Db, rows: IntentRow[], locale: Locale, nowMs: number): Promise<Extras> {
   const ids = rows.map((r) => r.id);
   const payerIds = [...new Set(rows.map((r) => r.payer_user_id).filter((x): x is string => !!x))];
   const recipientIds = [...new Set(rows.filter((r) => r.intent === 'request' && r.recipient_user_id).map((r) => r.recipient_user_id!))];
@@ -50,9 +50,11 @@ async function loadExtras(db: Db, rows: IntentRow[]): Promise<Extras> {
       : [],
   ]);
   for (const p of payers) extras.payers.set(p.id, p);
+  const owners = new Map(rows.map((r) => [r.id, r.owner_user_id]));
   for (const p of payments) {
     const m = extras.payments.get(p.intent_id!) ?? new Map<number, Related>();
-    m.set(Number(p.txn_index), { id: p.id, ref: p.ref });
+    const _data = paymentSummary(summaryInput(p), owners.get(p.intent_id!) ?? '', locale, nowMs);
+    m.set(Number(p.txn_index), { id: p.id, ref: p.ref, _data });
     extras.payments.set(p.intent_id!, m);
   }
   for (const a of attempts) {
@@ -84,6 +86,8 @@ function transaction(t: StoredTransaction, index: number, intent: IntentRow, ext
     invoice_number: t.invoiceNumber,
     digital_account_destination: { username: t.destinationHandle },
     ...(related ? { related_resources: { [intent.intent]: related } } : {}),
+    // The PHP SDK reads pay tokens per transaction (and fails without them on a request).
+    ...(intent.intent === 'request' ? { pay_tokens: extras.payTokens.get(intent.recipient_user_id ?? '') ?? [] } : {}),
     distributions: t.distributions.map((d) => ({
       state: executed ? (intent.state === 'annulled' ? 'canceled' : 'completed') : 'pending',
       digital_account_destination: { username: d.handle },
@@ -134,12 +138,12 @@ function resource(ctx: Ctx, row: IntentRow, extras: Extras) {
 export type PaymentIntentResource = ReturnType<typeof resource>;
 
 /** Serializes intents with a fixed number of queries, whatever their count. */
-export async function serializeIntents(ctx: Ctx, db: Db, rows: IntentRow[]): Promise<PaymentIntentResource[]> {
-  const extras = await loadExtras(db, rows);
+export async function serializeIntents(ctx: Ctx, db: Db, rows: IntentRow[], locale: Locale): Promise<PaymentIntentResource[]> {
+  const extras = await loadExtras(db, rows, locale, ctx.clock.now());
   return rows.map((r) => resource(ctx, r, extras));
 }
 
-export async function serializeIntent(ctx: Ctx, db: Db, row: IntentRow): Promise<PaymentIntentResource> {
-  const [r] = await serializeIntents(ctx, db, [row]);
+export async function serializeIntent(ctx: Ctx, db: Db, row: IntentRow, locale: Locale): Promise<PaymentIntentResource> {
+  const [r] = await serializeIntents(ctx, db, [row], locale);
   return r;
 }

@@ -1,4 +1,5 @@
 import type { Ctx } from '../context.ts';
+import type { Locale } from '../shared/i18n.ts';
 import { findUserByLogin } from '../accounts/accounts.service.ts';
 import type { ApiCaller } from '../oauth/bearer.ts';
 import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
@@ -112,7 +113,7 @@ export async function createIntent(ctx: Ctx, caller: ApiCaller, body: unknown): 
     tax_minor: txns.reduce((s, t) => s + t.taxMinor, 0),
     transactions_json: JSON.stringify(txns),
     created_at: now,
-    approved_at: null,
+    authorized_at: null,
     executed_at: null,
     annulled_at: null,
     canceled_at: null,
@@ -131,12 +132,12 @@ export async function getOwnIntent(ctx: Ctx, caller: ApiCaller, id: string | und
 }
 
 /** The calling account's intents, newest first, as the API's Paginator. */
-export async function listOwnIntents(ctx: Ctx, caller: ApiCaller, page: PageRequest) {
+export async function listOwnIntents(ctx: Ctx, caller: ApiCaller, page: PageRequest, locale: Locale) {
   const db = ctx.store.db;
   const [total, rows] = await Promise.all([
     countIntents(db, caller.user.id),
     listIntents(db, caller.user.id, page.offset, page.maxPerPage),
   ]);
-  const data = await serializeIntents(ctx, db, rows);
+  const data = await serializeIntents(ctx, db, rows, locale);
   return paginate(`${ctx.config.publicUrl}/api/payment-intent/.json`, page, total, data);
 }

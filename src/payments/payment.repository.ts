@@ -8,9 +8,12 @@ function base(db: Db) {
     .innerJoin('users as u', 'u.id', 'p.payer_user_id')
     .innerJoin('digital_accounts as src', 'src.id', 'p.source_account_id')
     .innerJoin('digital_accounts as dst', 'dst.id', 'p.recipient_account_id')
+    .leftJoin('users as r', 'r.id', 'p.recipient_user_id')
     .select([
-      'p.id', 'p.ref', 'p.created_at', 'p.amount_minor', 'p.status', 'p.type', 'p.payer_user_id', 'p.recipient_user_id',
-      'u.phone as payer_phone', 'u.full_name as payer_name', 'dst.handle as recipient_handle',
+      'p.id', 'p.ref', 'p.created_at', 'p.amount_minor', 'p.currency', 'p.status', 'p.type', 'p.payer_user_id',
+      'p.recipient_user_id', 'p.intent_id', 'p.txn_index',
+      'u.phone as payer_phone', 'u.full_name as payer_name', 'u.username as payer_username', 'dst.handle as recipient_handle',
+      'r.username as recipient_username', 'r.full_name as recipient_name', 'r.business_name as recipient_business',
       'src.id as source_id', 'src.created_at as source_created_at', 'src.name as source_name',
     ]);
 }
@@ -23,6 +26,11 @@ export async function findPaymentOf(db: Db, userId: string, id: string): Promise
   return base(db).where('p.id', '=', id)
     .where((eb) => eb.or([eb('p.payer_user_id', '=', userId), eb('p.recipient_user_id', '=', userId)]))
     .executeTakeFirst();
+}
+
+/** The payments of these intents, for their `related_resources`. */
+export async function paymentsOfIntents(db: Db, intentIds: string[]): Promise<PaymentRow[]> {
+  return base(db).where('p.intent_id', 'in', intentIds).execute();
 }
 
 export async function listPaymentsOf(db: Db, userId: string, offset: number, limit: number): Promise<PaymentRow[]> {

@@ -1,7 +1,7 @@
 import type { Ctx } from '../context.ts';
 import { walletsOf } from '../accounts/accounts.service.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import { toApiNumber } from '../shared/money.ts';
+import { currencyResource, toApiNumber } from '../shared/money.ts';
 
 /** The calling account as GET /api/user/profile.json shows it; balances as JSON numbers. */
 export async function profileOf(ctx: Ctx, userId: string) {
@@ -24,7 +24,7 @@ export async function profileOf(ctx: Ctx, userId: string) {
       id: w.id,
       username: w.handle,
       name: w.name,
-      currency: { id: w.currency },
+      currency: currencyResource(w.currency),
       balance: toApiNumber(Number(w.balance_minor)),
     })),
   };

@@ -41,6 +41,16 @@ export function toApiNumber(minor: number): number {
   return Number(formatMinor(minor));
 }
 
+// The PHP SDK's Currency model reads id, name, abbreviation, num (ISO 4217) and num_decimals.
+const CURRENCIES: Record<string, { name: string; abbreviation: string; num: number; num_decimals: number }> = {
+  VES: { name: 'Bolívar', abbreviation: 'Bs.', num: 928, num_decimals: 2 },
+};
+
+/** A currency as the API shows it. */
+export function currencyResource(id: string) {
+  return { id, ...(CURRENCIES[id] ?? { name: id, abbreviation: id, num: 0, num_decimals: 2 }) };
+}
+
 /** "20.50" */
 export function formatMinor(minor: number): string {
   const sign = minor < 0 ? '-' : '';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { get, postForm, postJson, postMultipart } from '../helpers/http.ts';
-import { createSale, createUrl, later, merchantWithToken, saleDoc, show, wooCommerceCreateBody, type Merchant } from './fixtures.ts';
+import { createSale, createUrl, later, merchantWithToken, saleDoc, show, VES, wooCommerceCreateBody, type Merchant } from './fixtures.ts';
 
 describe('POST /api/payment-intent/.json: the three encodings', () => {
   let s: TestServer;
@@ -40,16 +40,16 @@ describe('POST /api/payment-intent/.json: the three encodings', () => {
       intent: 'sale',
       state: 'created',
       redirect_urls: { return_url: 'https://shop.example/ok?cart=9', cancel_url: 'https://shop.example/ko?cart=9', history_responses: [] },
-      total: { currency: { id: 'VES' }, items: 17.5, shipping: 0, tax: 1.3, amount: 20 },
+      total: { currency: VES, items: 17.5, shipping: 0, tax: 1.3, amount: 20 },
     });
     expect(b.payer).toBeUndefined();
     expect(b.pay_tokens).toBeUndefined();
     expect(b.transactions).toHaveLength(1);
     const t = b.transactions[0];
-    expect(t.amount).toEqual({ currency: { id: 'VES' }, total: 20, details: { shipping: 0, tax: 1.3, sub_total: 17.5 } });
+    expect(t.amount).toEqual({ currency: VES, total: 20, details: { shipping: 0, tax: 1.3, sub_total: 17.5 } });
     expect(t.items).toEqual([
-      { name: 'phone', quantity: 1, currency: { id: 'VES' }, sku: 'P001', price: 7.5 },
-      { name: 'case', quantity: 2, currency: { id: 'VES' }, sku: null, price: 5 },
+      { name: 'phone', quantity: 1, currency: VES, sku: 'P001', price: 7.5 },
+      { name: 'case', quantity: 2, currency: VES, sku: null, price: 5 },
     ]);
     expect(t).toMatchObject({ description: 'Order 9', invoice_number: 'F00015', distributions: [] });
     expect(t.related_resources).toBeUndefined();
@@ -63,12 +63,12 @@ describe('POST /api/payment-intent/.json: the three encodings', () => {
   it('accepts the WooCommerce body of api.md verbatim (url-encoded brackets)', async () => {
     const r = await postForm(createUrl(s), wooCommerceCreateBody(m.digital_account), m.auth);
     expect(r.status).toBe(200);
-    expect(r.body.total).toEqual({ currency: { id: 'VES' }, items: 20, shipping: 2, tax: 1.5, amount: 23.5 });
+    expect(r.body.total).toEqual({ currency: VES, items: 20, shipping: 2, tax: 1.5, amount: 23.5 });
     expect(r.body.redirect_urls.return_url).toBe('http://shop.test/checkout/order-received/1042/?utm_nooverride=1');
     expect(r.body.transactions[0]).toMatchObject({
       description: 'Compra en http://shop.test- orden #1042',
       invoice_number: 'order1042',
-      items: [{ name: 'Harina PAN 1kg', quantity: 2, price: 10, sku: null, currency: { id: 'VES' } }],
+      items: [{ name: 'Harina PAN 1kg', quantity: 2, price: 10, sku: null, currency: VES }],
       digital_account_destination: { username: m.digital_account },
     });
   });
@@ -77,7 +77,7 @@ describe('POST /api/payment-intent/.json: the three encodings', () => {
     const r = await createSale(s, m, '20.00');
     expect(r.status).toBe(200);
     expect(r.body.total.amount).toBe(20);
-    expect(r.body.transactions[0].items[0]).toEqual({ name: 'phone', quantity: 1, currency: { id: 'VES' }, sku: 'P001', price: 20 });
+    expect(r.body.transactions[0].items[0]).toEqual({ name: 'phone', quantity: 1, currency: VES, sku: 'P001', price: 20 });
   });
 
   it('accepts JSON with numeric-key objects for lists and JSON numbers for amounts', async () => {
@@ -93,7 +93,7 @@ describe('POST /api/payment-intent/.json: the three encodings', () => {
     }, m.auth);
     expect(r.status).toBe(200);
     expect(r.body.transactions.map((t: { amount: { total: number } }) => t.amount.total)).toEqual([12.25, 7.75]);
-    expect(r.body.total).toEqual({ currency: { id: 'VES' }, items: 18.25, shipping: 1, tax: 0.75, amount: 20 });
+    expect(r.body.total).toEqual({ currency: VES, items: 18.25, shipping: 1, tax: 0.75, amount: 20 });
     expect(r.body.transactions[1].amount.details).toEqual({ shipping: 1, tax: 0.75, sub_total: 6 });
   });
 

@@ -76,10 +76,10 @@ export async function createSale(s: TestServer, m: Merchant, total = '20.00', ex
   return postForm(createUrl(s), phpQuery(saleDoc(total, extra)), m.auth);
 }
 
-/** Marks a sale approved by this payer, as the hosted checkout page would. */
+/** Marks a sale authorized by this payer, as the hosted checkout page would. */
 export async function approveAs(s: TestServer, intentId: string, payerId: string): Promise<void> {
   await s.ctx.store.db.updateTable('payment_intents')
-    .set({ state: 'approved', payer_user_id: payerId, approved_at: s.clock.now() })
+    .set({ state: 'authorized', payer_user_id: payerId, authorized_at: s.clock.now() })
     .where('id', '=', intentId).execute();
 }
 
@@ -114,3 +114,6 @@ export async function later<T>(s: TestServer, ms: number, fn: () => Promise<T>):
     s.clock.advance(-ms);
   }
 }
+
+/** A currency as the PHP SDK's Currency model reads it (id, name, abbreviation, num, num_decimals). */
+export const VES = { id: 'VES', name: 'Bolívar', abbreviation: 'Bs.', num: 928, num_decimals: 2 };

@@ -37,16 +37,49 @@ describe('GET /api/payment/.json and find.json', () => {
       .where('handle', '=', maria.digital_account).executeTakeFirstOrThrow();
     const pay = await s.ctx.store.db.selectFrom('payments').select(['ref', 'created_at']).where('id', '=', paymentIds[0])
       .executeTakeFirstOrThrow();
+    const created = apiDate(Number(pay.created_at));
     expect(r.body).toEqual({
       id: paymentIds[0],
-      created_at: apiDate(Number(pay.created_at)),
+      created_at: created,
       ref: pay.ref,
+      amount_environment_operation: '240.50',
       amount_total: '240.50',
       status: 9000,
       type: 1000,
       recipient: m.digital_account,
       user: { id: maria.payer_id, _data: { fullname: '584125550000' } },
+      // The documentation's payment.md: one operation method, "mPandco a mPandco".
+      payment_methods: [{
+        created_at: created,
+        operation_method: {
+          id: expect.any(String), created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+          name: 'mPandco a mPandco', description: expect.any(String), icon: 'mp-mpandco-mpandco', item_order: 1000,
+          mode_operation: { id: 'balance_mpandco', created_at: expect.any(String), name: 'Saldo mPandco' },
+          childs: [], mode_form: 'SENDING', external_platform: 'MPANDCO',
+        },
+        amount_environment_operation: 240.5,
+        amount_total: 240.5,
+        item_operations: [{ created_at: created, description: 'Monto a enviar', amount: 240.5 }],
+      }],
       digital_account_source: { id: wallet.id, created_at: apiDate(Number(wallet.created_at)), name: 'Maria Perez' },
+      // Seen by the merchant that received it; the clock has moved on since the first sale.
+      _data: {
+        summary_1: 'Recibido: 240,50 VES',
+        summary_2: '240,50 VES',
+        summary_3: 'Cuenta abonada',
+        summary_4: 'Cuenta remitente',
+        summary_5: 'Pago recibido',
+        summary_status_color: '#388E3C',
+        username: maria.username,
+        user_from: 'Maria Perez',
+        amount: 0,
+        status: 'Completado',
+        type_payment_label: `Pago recibido de ${maria.username}`,
+        summary_amount: { summary_1: '240.50', summary_2: '240.50' },
+        created_at: 'hace menos de un minuto',
+        external_platform: 'mPandco',
+        external_id: null,
+      },
     });
     expect(r.body.created_at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(r.body.ref).toMatch(/^P\d{13}$/);

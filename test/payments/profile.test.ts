@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTestFunds } from '../../src/sandbox/funds.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { get } from '../helpers/http.ts';
-import { merchantWithToken, type Merchant } from '../payment-intents/fixtures.ts';
+import { merchantWithToken, VES, type Merchant } from '../payment-intents/fixtures.ts';
 
 describe('GET /api/user/profile.json', () => {
   let s: TestServer;
@@ -32,7 +32,7 @@ describe('GET /api/user/profile.json', () => {
       email: user.email,
       type: 'business',
       digital_accounts: [{
-        id: wallet.id, username: m.digital_account, name: 'Pizza Express, C.A.', currency: { id: 'VES' }, balance: 1234.56,
+        id: wallet.id, username: m.digital_account, name: 'Pizza Express, C.A.', currency: VES, balance: 1234.56,
       }],
     });
     expect(r.body.identity_document).toMatch(/^J\d{9}$/);
