@@ -4,6 +4,7 @@ import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
 import { sql } from 'kysely';
 import type { Ctx } from './context.ts';
+import { canonicalApiUrl } from './http/api-paths.ts';
 import { registerBodyParsers, BODY_LIMIT_BYTES } from './http/body.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -28,6 +29,7 @@ export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<Fastify
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+    rewriteUrl: (req) => canonicalApiUrl(req.url ?? '/'),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });

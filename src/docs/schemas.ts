@@ -50,6 +50,24 @@ const transaction = {
   },
 };
 
+const registerItem = {
+  tags: ['Mass payouts'], summary: 'Add an item to the pending batch of that type', security: bearer, headers: idem,
+  querystring: { type: 'object', properties: { type: { enum: ['DISPERSION', 'DISPERSION_INSTANT_INTERBANK'] } } },
+  body: {
+    type: 'object',
+    properties: {
+      multi_payment_item: {
+        type: 'object',
+        properties: {
+          reference: { type: 'string' }, nameAccount: { type: 'string' }, identificationNumber: { type: 'string' },
+          bankAccount: { type: 'string', pattern: '^\\d{20}$' }, amount: money, phone: { type: 'string' }, email: { type: 'string' },
+        },
+      },
+    },
+  },
+  response: errors,
+};
+
 export const API_DOCS: Record<string, Record<string, unknown>> = {
   'POST /oauth/v2/token': {
     tags: ['OAuth2'], summary: 'Get an access token',
@@ -94,7 +112,7 @@ export const API_DOCS: Record<string, Record<string, unknown>> = {
   'GET /api/payment-intent/.json': { tags: ['Payment intents'], summary: "The account's intents, newest first (Paginator)", security: bearer, querystring: pageQuery, response: errors },
   'GET /api/payment-intent/show.json': { tags: ['Payment intents'], summary: 'One intent', security: bearer, querystring: idQuery, response: errors },
   'POST /api/payment-intent/execute/sale.json': {
-    tags: ['Payment intents'], summary: 'Execute an approved sale (moves the money)', security: bearer, headers: idem, querystring: idQuery,
+    tags: ['Payment intents'], summary: 'Execute an authorized sale (moves the money)', security: bearer, headers: idem, querystring: idQuery,
     body: { type: 'object', properties: { payment_execution: { type: 'object', properties: { paymentIntent: { type: 'string' }, payer: { type: 'string' } } } } },
     response: errors,
   },
@@ -122,21 +140,20 @@ export const API_DOCS: Record<string, Record<string, unknown>> = {
   'GET /api/payment/.json': { tags: ['Payments'], summary: "The account's payments (Paginator)", security: bearer, querystring: pageQuery, response: errors },
   'GET /api/payment/find.json': { tags: ['Payments'], summary: 'One payment (status 2000 canceled, 4000 approved, 9000 completed)', security: bearer, querystring: idQuery, response: errors },
   'GET /api/user/profile.json': { tags: ['Profile'], summary: 'The calling account', security: bearer, response: errors },
-  'POST /api/multipayment/register-item.json': {
-    tags: ['Mass payouts'], summary: 'Add an item to the pending batch of that type', security: bearer, headers: idem,
-    querystring: { type: 'object', properties: { type: { enum: ['DISPERSION', 'DISPERSION_INSTANT_INTERBANK'] } } },
-    body: {
-      type: 'object',
-      properties: {
-        multi_payment_item: {
-          type: 'object',
-          properties: {
-            reference: { type: 'string' }, nameAccount: { type: 'string' }, identificationNumber: { type: 'string' },
-            bankAccount: { type: 'string', pattern: '^\\d{20}$' }, amount: money, phone: { type: 'string' }, email: { type: 'string' },
-          },
-        },
-      },
-    },
-    response: errors,
+  'POST /api/multipayment/register-item.json': registerItem,
+  'GET /api/multipayment/register-item.json': {
+    ...registerItem,
+    summary: 'The same as the POST, for the documentation\'s `curl -X GET -d \'{json}\'` example (the body is read as JSON or url-encoded)',
   },
+  'GET /api/multipayment/.json': { tags: ['Mass payouts'], summary: "The account's payout batches, newest first (Paginator)", security: bearer, querystring: pageQuery, response: errors },
+  'GET /api/multipayment/show.json': { tags: ['Mass payouts'], summary: 'One batch with its items', security: bearer, querystring: idQuery, response: errors },
+  'POST /api/multipayment/submit.json': {
+    tags: ['Mass payouts'], summary: 'Submit the batch: debits the total plus fees once; instant batches settle at once, DISPERSION 24 h later',
+    security: bearer, headers: idem, querystring: idQuery, response: errors,
+  },
+};
+
+API_DOCS['POST /api/payment-intent/request.json'] = {
+  ...API_DOCS['POST /api/payment-intent/.json'],
+  summary: 'Create a payment intent: the path the billing documentation names, same as POST /api/payment-intent/.json',
 };

@@ -42,6 +42,42 @@ export function parseUrlEncoded(body: string): Record<string, unknown> {
   }
 }
 
+/**
+ * A url-encoded body, or a JSON document sent under that type: `curl -d '{...}'` (the
+ * documentation's own payout example) labels JSON as url-encoded.
+ */
+export function parseFormOrJson(body: string): Record<string, unknown> {
+  const trimmed = body.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const v = JSON.parse(trimmed) as unknown;
+      if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+    } catch {
+      /* not JSON after all: read it as a form */
+    }
+  }
+  return parseUrlEncoded(body);
+}
+
+/**
+ * The body of a GET, which Fastify leaves unread: the documentation sends
+ * register-item as `curl -X GET ... -d '{json}'`. Bounded like every other body.
+ */
+export async function readBodyOfGet(request: FastifyRequest): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request.raw) {
+    size += (chunk as Buffer).length;
+    if (size > BODY_LIMIT_BYTES) throw Object.assign(new BodyTooComplexError('body too large'), { statusCode: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) return {};
+  const doc = parseFormOrJson(text);
+  if (!acceptableInput(doc)) throw Object.assign(new BodyTooComplexError('input too deep or holding NUL'), { statusCode: 400 });
+  return doc;
+}
+
 function pairsToDoc(pairs: [string, string][]): Record<string, unknown> {
   const encoded = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   return parseUrlEncoded(encoded);
@@ -54,7 +90,7 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
     { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
     (_req, body, done) => {
       try {
-        done(null, parseUrlEncoded(body as string));
+        done(null, parseFormOrJson(body as string));
       } catch (e) {
         done(e as Error, undefined);
       }

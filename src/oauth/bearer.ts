@@ -67,7 +67,8 @@ export type Permission = 'button' | 'billing';
 function extractToken(request: FastifyRequest): string | undefined {
   const h = request.headers.authorization;
   if (h) {
-    const m = /^Bearer\s+([\x21-\x7e]{1,512})$/i.exec(h.trim());
+    // The documentation's profile page writes `Authorization: token <t>`: same meaning.
+    const m = /^(?:Bearer|token)\s+([\x21-\x7e]{1,512})$/i.exec(h.trim());
     return m ? m[1] : undefined;
   }
   const q = (request.query as Record<string, unknown> | undefined)?.access_token;

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { idempotent } from '../http/idempotency.ts';
 import { readPage } from '../http/paginator.ts';
@@ -9,23 +9,26 @@ import { serializeIntent } from './payment-intent.serializer.ts';
 import { createIntent, getOwnIntent, listOwnIntents } from './payment-intent.service.ts';
 
 export async function registerPaymentIntents(app: FastifyInstance, ctx: Ctx): Promise<void> {
-  app.post('/api/payment-intent/.json', async (request, reply) => {
+  const create = async (request: FastifyRequest, reply: FastifyReply) => {
     const caller = await authenticateApi(ctx, request);
     return idempotent(ctx, request, reply, idempotencyScope(caller), async () => {
       const row = await createIntent(ctx, caller, request.body);
-      return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row) };
+      return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row, request.locale) };
     });
-  });
+  };
+  app.post('/api/payment-intent/.json', create);
+  // The billing page of the documentation names this path for creating a request.
+  app.post('/api/payment-intent/request.json', create);
 
   app.get('/api/payment-intent/.json', async (request) => {
     const caller = await authenticateApi(ctx, request);
-    return listOwnIntents(ctx, caller, readPage(request.query));
+    return listOwnIntents(ctx, caller, readPage(request.query), request.locale);
   });
 
   app.get('/api/payment-intent/show.json', async (request) => {
     const caller = await authenticateApi(ctx, request);
     const row = await getOwnIntent(ctx, caller, text(doc(request.query).id));
-    return serializeIntent(ctx, ctx.store.db, row);
+    return serializeIntent(ctx, ctx.store.db, row, request.locale);
   });
 
   app.post('/api/payment-intent/execute/sale.json', async (request, reply) => {
@@ -33,7 +36,7 @@ export async function registerPaymentIntents(app: FastifyInstance, ctx: Ctx): Pr
     return idempotent(ctx, request, reply, idempotencyScope(caller), async () => {
       const input = readExecuteSale(request.query, request.body);
       const row = await executeSale(ctx, caller, input);
-      return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row) };
+      return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row, request.locale) };
     });
   });
 }

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readBodyOfGet } from '../http/body.ts';
 import type { Ctx } from '../context.ts';
 import type { PayoutBatchesTable } from '../db/schema.ts';
 import { idempotent } from '../http/idempotency.ts';
@@ -35,12 +36,18 @@ async function batchWithItems(ctx: Ctx, b: Batch) {
 }
 
 export async function registerPayouts(app: FastifyInstance, ctx: Ctx): Promise<void> {
-  app.post('/api/multipayment/register-item.json', async (request, reply) => {
+  const register = async (request: FastifyRequest, reply: FastifyReply) => {
     const caller = await authenticateApi(ctx, request);
     return idempotent(ctx, request, reply, idempotencyScope(caller), async () => {
       const type = readType(request.query);
       return { status: 200, body: await registerItem(ctx, caller, type, request.body) };
     });
+  };
+  app.post('/api/multipayment/register-item.json', register);
+  // The documentation's example sends it as `curl -X GET ... -d '{json}'`: a GET with a body.
+  app.get('/api/multipayment/register-item.json', async (request, reply) => {
+    (request as { body: unknown }).body = await readBodyOfGet(request);
+    return register(request, reply);
   });
 
   app.get('/api/multipayment/.json', async (request) => {

@@ -25,6 +25,16 @@ describe('API documentation', () => {
     expect(create.security).toEqual([{ bearer: [] }]);
   });
 
+  it('documents every /api route the app serves, each method', async () => {
+    const doc = (await get(`${s.baseUrl}/docs/openapi.json`)).body;
+    const served = [...s.app.printRoutes({ commonPrefix: false }).matchAll(/(api\/\S+) \(([^)]+)\)/g)]
+      .flatMap(([, path, methods]) => methods.split(', ').filter((x) => x !== 'HEAD').map((x) => [x.toLowerCase(), `/${path}`]));
+    expect(served.length).toBeGreaterThanOrEqual(15);
+    for (const [method, path] of served) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toMatchObject({ summary: expect.any(String), tags: expect.any(Array) });
+    }
+  });
+
   it('serves the interactive page', async () => {
     const r = await get(`${s.baseUrl}/docs`, { accept: 'text/html' });
     const page = r.status === 302 ? await get(`${s.baseUrl}${r.headers.get('location')}`) : r;
