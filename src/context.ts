@@ -16,7 +16,10 @@ export interface Ctx {
 export interface EnvSecrets {
   /** Secret path segment and token of the sandbox helpers (codes link, auto-approval). */
   sandboxPath: string;
+  /** The codes link's token. */
   sandboxToken: string;
+  /** autorize.json's token (the PHP SDK publishes its own). */
+  sandboxAutorizeToken: string;
   cookieSecret: string;
 }
 

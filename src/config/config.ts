@@ -24,6 +24,9 @@ export interface EnvConfig {
   /** Secret path and token of the sandbox helpers (sandbox only); random per store when unset. */
   sandboxPath?: string;
   sandboxToken?: string;
+  sandboxAutorizeToken?: string;
+  /** Loopback only (listener and public URL): the sandbox answers the manual's and the SDK's published secrets. */
+  localOnly: boolean;
   /** Cookie secret for signed cookies; random per store when unset. */
   cookieSecret?: string;
   accessTokenTtlSec: number;
@@ -60,6 +63,11 @@ export function storeConfig(env: EnvName, dataDir: string | undefined, vars: Nod
     dataDir: path.resolve(dataDir ?? vars.MPANDCO_DATA_DIR ?? './data'),
     pgSchema: databaseUrl ? pgSchemaFor(env, vars) : undefined,
   };
+}
+
+function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 function num(value: string | undefined, fallback: number, what: string): number {
@@ -99,6 +107,8 @@ export function envConfig(env: EnvName, opts: ServeOptions, vars: NodeJS.Process
     trustProxy: opts.trustProxy ?? vars.MPANDCO_TRUST_PROXY === '1',
     sandboxPath: vars.MPANDCO_SANDBOX_PATH || undefined,
     sandboxToken: vars.MPANDCO_SANDBOX_TOKEN || undefined,
+    sandboxAutorizeToken: vars.MPANDCO_SANDBOX_AUTORIZE_TOKEN || vars.MPANDCO_SANDBOX_TOKEN || undefined,
+    localOnly: isLoopbackHost(host) && isLoopbackHost(new URL(publicUrl).hostname),
     cookieSecret: vars[`MPANDCO_${upper}_COOKIE_SECRET`] || undefined,
     accessTokenTtlSec: num(vars.MPANDCO_ACCESS_TOKEN_TTL, 3600, 'MPANDCO_ACCESS_TOKEN_TTL'),
     refreshTokenIdleSec: num(vars.MPANDCO_REFRESH_IDLE_TTL, 30 * 86400, 'MPANDCO_REFRESH_IDLE_TTL'),

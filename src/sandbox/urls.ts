@@ -4,8 +4,9 @@ import type { Ctx } from '../context.ts';
 export function sandboxUrls(ctx: Ctx) {
   const base = `${ctx.config.publicUrl}/${ctx.secrets.sandboxPath}`;
   const token = encodeURIComponent(ctx.secrets.sandboxToken);
+  const autorizeToken = encodeURIComponent(ctx.secrets.sandboxAutorizeToken);
   return {
     codes: `${base}/codes.json?access_token=${token}`,
-    autorize: `${base}/payment-intent/autorize.json?access_token=${token}&id=`,
+    autorize: `${base}/payment-intent/autorize.json?access_token=${autorizeToken}&id=`,
   };
 }

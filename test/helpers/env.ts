@@ -29,6 +29,8 @@ export interface TestEnvOptions {
   dataDir?: string;
   schemaPrefix?: string;
   keep?: boolean;
+  /** Environment variables to set (or, with undefined, to remove) for this store's configuration. */
+  vars?: NodeJS.ProcessEnv;
   /** testServer only: more routes, added before the server listens (e.g. to simulate a crash). */
   extend?: (app: FastifyInstance, ctx: Ctx) => void;
 }
@@ -45,6 +47,10 @@ export async function testEnv(opts: TestEnvOptions = {}): Promise<TestEnv> {
     MPANDCO_SANDBOX_PATH: 'sbx',
     MPANDCO_SANDBOX_TOKEN: 'test-token',
   };
+  for (const [k, v] of Object.entries(opts.vars ?? {})) {
+    if (v === undefined) delete childEnv[k];
+    else childEnv[k] = v;
+  }
   const config = envConfig(env, { dataDir, port: '0' }, childEnv, true);
   const clock = opts.clock ?? new ManualClock(Date.UTC(2026, 10, 26, 15, 0, 0));
   const ctx = await openEnvironment(config, { clock: clock as Clock });
