@@ -62,6 +62,10 @@ const STATEMENT_CACHE_SIZE = 500;
 const BUSY_TIMEOUT_MS = 10_000;
 const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
 
+// better-sqlite3 binds every JS number as a REAL, so `balance_minor + ?` would add in
+// floating point and round past 2^53. Integers are bound as 64-bit integers instead.
+const exactInteger = (p: unknown): unknown => (typeof p === 'number' && Number.isInteger(p) ? BigInt(p) : p);
+
 /** better-sqlite3 behind Kysely, with prepared statements cached by their SQL text. */
 class CachingSqliteConnection implements DatabaseConnection {
   private readonly cache = new Map<string, Database.Statement>();
@@ -79,7 +83,7 @@ class CachingSqliteConnection implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const stmt = this.statement(query.sql);
-    const params = query.parameters as unknown[];
+    const params = (query.parameters as unknown[]).map(exactInteger);
     if (stmt.reader) return { rows: stmt.all(...params) as R[] };
     const { changes, lastInsertRowid } = stmt.run(...params);
     return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
