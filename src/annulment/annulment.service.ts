@@ -65,6 +65,7 @@ export async function annulIntent(ctx: Ctx, caller: ApiCaller, intentId: string)
   } catch (e) {
     if (e instanceof InvariantError && e.invariant === 'balance_must_not_go_negative') outcome = { ok: false, key: 'annul.insufficient_funds' };
     else if (e instanceof InvariantError && e.invariant === 'execute_at_most_once') outcome = { ok: false, key: 'intent.state_annulled' };
+    else if (e instanceof InvariantError && e.invariant === 'balance_within_bound') outcome = { ok: false, key: 'ledger.balance_limit' };
     else throw e;
   }
   if (!outcome.ok) throw new ValidationError(new FormErrors().global(outcome.key).toTree({ ...ANNUL_SHAPE }));

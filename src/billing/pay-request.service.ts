@@ -89,6 +89,7 @@ export async function payRequest(ctx: Ctx, intent: IntentRow, input: PayInput): 
   } catch (e) {
     if (e instanceof InvariantError && e.invariant === 'balance_must_not_go_negative') throw refuse('ledger.insufficient_funds');
     if (e instanceof InvariantError && e.invariant === 'execute_at_most_once') throw refuse('intent.state_executed');
+    if (e instanceof InvariantError && e.invariant === 'balance_within_bound') throw refuse('ledger.balance_limit');
     throw e;
   }
   if (!outcome.ok) throw outcome.refusal;

@@ -41,7 +41,9 @@ export type WebErrorRenderer = (req: FastifyRequest, reply: FastifyReply, status
 function toDomain(error: FastifyError | Error): DomainError | undefined {
   if (error instanceof DomainError) return error;
   if (error instanceof InvariantError) {
-    return ValidationError.global(error.invariant === 'balance_must_not_go_negative' ? 'ledger.insufficient_funds' : 'common.bad_request');
+    if (error.invariant === 'balance_must_not_go_negative') return ValidationError.global('ledger.insufficient_funds');
+    if (error.invariant === 'balance_within_bound') return ValidationError.global('ledger.balance_limit');
+    return ValidationError.global('common.bad_request');
   }
   const status = (error as FastifyError).statusCode;
   if (status && status >= 400 && status < 500) {

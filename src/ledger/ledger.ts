@@ -1,24 +1,32 @@
+import { sql } from 'kysely';
 import { forUpdate, isCheckViolation, isUniqueViolation, type Tx } from '../db/store.ts';
-import { prepared } from '../db/prepared.ts';
+import { prepared, preparedWrite } from '../db/prepared.ts';
 import { InvariantError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
-import { CURRENCY } from '../shared/money.ts';
+import { CURRENCY, MAX_BALANCE_MINOR } from '../shared/money.ts';
 import { nextRef } from './refs.ts';
 
 // The ledger is append-only: entries and postings are only inserted. A correction is a
 // reversing entry. Balances are updated in the same transaction as the postings.
 
+const BOUND = BigInt(MAX_BALANCE_MINOR);
+
 // Hot path of every payment: prepared queries (src/db/prepared.ts), built once per dialect.
+// The balance is read as text: exact whatever is stored, where a number could round (SQLite)
+// or fail to parse (PostgreSQL) on a store written before the bound existed.
 const lockAccounts = prepared((tx, ids: string[]) => forUpdate(tx as Tx, tx.selectFrom('digital_accounts')
-  .select(['id', 'balance_minor', 'allow_negative', 'currency']).where('id', 'in', ids).orderBy('id')));
+  .select(['id', sql<string>`cast(balance_minor as text)`.as('balance'), 'allow_negative', 'currency'])
+  .where('id', 'in', ids).orderBy('id')));
 const insertEntry = prepared((tx, id: string, ref: string, kind: string, description: string,
   reverses: string | null, createdAt: number) => tx.insertInto('ledger_entries').values({
   id, ref, kind, description, reverses_entry_id: reverses, created_at: createdAt,
 }));
 const insertPosting = prepared((tx, entryId: string, accountId: string, amountMinor: number, currency: string, createdAt: number) =>
   tx.insertInto('postings').values({ entry_id: entryId, account_id: accountId, amount_minor: amountMinor, currency, created_at: createdAt }));
-const addToBalance = prepared((tx, amountMinor: number, accountId: string) => tx.updateTable('digital_accounts')
-  .set((eb) => ({ balance_minor: eb('balance_minor', '+', amountMinor) })).where('id', '=', accountId));
+// The bound again in SQL: the last line of defence, like the CHECK on negative wallets.
+const addToBalance = preparedWrite((tx, amountMinor: number, accountId: string) => tx.updateTable('digital_accounts')
+  .set((eb) => ({ balance_minor: eb('balance_minor', '+', amountMinor) })).where('id', '=', accountId)
+  .where((eb) => eb.between(eb('balance_minor', '+', amountMinor), -MAX_BALANCE_MINOR, MAX_BALANCE_MINOR)));
 
 export interface Posting {
   accountId: string;
@@ -40,15 +48,18 @@ export interface Entry {
   balances: Map<string, number>;
 }
 
-/** Balances after the entry, keyed by account, for accounts the caller asks about. */
+/**
+ * Balances after the entry, keyed by account, for accounts the caller asks about. Every
+ * balance must stay within ±MAX_BALANCE_MINOR: an entry that would take one out is refused
+ * whole ('balance_within_bound'), in the same transaction, under the accounts' locks.
+ */
 export async function postEntry(tx: Tx, input: EntryInput): Promise<Entry> {
-  const merged = mergePostings(input.postings);
-  let sum = 0;
-  for (const p of merged) {
+  for (const p of input.postings) {
     if (!Number.isSafeInteger(p.amountMinor)) throw new InvariantError('debits_equal_credits', 'amount is not a safe integer');
-    sum += p.amountMinor;
   }
-  if (sum !== 0) throw new InvariantError('debits_equal_credits', `postings sum to ${sum}`);
+  const merged = mergePostings(input.postings);
+  const sum = merged.reduce((s, p) => s + p.amount, 0n);
+  if (sum !== 0n) throw new InvariantError('debits_equal_credits', `postings sum to ${sum}`);
   if (merged.length === 0) throw new InvariantError('debits_equal_credits', 'an entry needs postings');
 
   // Fixed lock order (by id) so that concurrent entries cannot deadlock.
@@ -60,11 +71,12 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<Entry> {
   for (const p of merged) {
     const a = byId.get(p.accountId)!;
     if (a.currency !== CURRENCY) throw new InvariantError('single_currency', `account ${a.id} holds ${a.currency}`);
-    const next = Number(a.balance_minor) + p.amountMinor;
-    if (next < 0 && !a.allow_negative) {
+    const next = exact(a.balance, a.id) + p.amount;
+    if (next < 0n && !a.allow_negative) {
       throw new InvariantError('balance_must_not_go_negative', `account ${a.id} would hold ${next}`);
     }
-    balances.set(p.accountId, next);
+    if (next > BOUND || next < -BOUND) throw new InvariantError('balance_within_bound', `account ${a.id} would hold ${next}`);
+    balances.set(p.accountId, Number(next));
   }
 
   const id = newId();
@@ -77,15 +89,18 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<Entry> {
     }
     throw e;
   }
-  for (const p of merged) await insertPosting(tx, id, p.accountId, p.amountMinor, CURRENCY, input.nowMs);
+  // Within the bound, every merged amount is at most twice it: an exact number.
+  for (const p of merged) await insertPosting(tx, id, p.accountId, Number(p.amount), CURRENCY, input.nowMs);
   for (const p of merged) {
+    let changed: number;
     try {
-      await addToBalance(tx, p.amountMinor, p.accountId);
+      changed = await addToBalance(tx, Number(p.amount), p.accountId);
     } catch (e) {
       // The CHECK constraint is the last line of defence if a lock was ever missed.
       if (isCheckViolation(e)) throw new InvariantError('balance_must_not_go_negative', `account ${p.accountId}`);
       throw e;
     }
+    if (changed !== 1) throw new InvariantError('balance_within_bound', `account ${p.accountId}`);
   }
   return { id, ref, balances };
 }
@@ -110,8 +125,13 @@ export async function reverseEntry(
   });
 }
 
-function mergePostings(postings: Posting[]): Posting[] {
-  const sums = new Map<string, number>();
-  for (const p of postings) sums.set(p.accountId, (sums.get(p.accountId) ?? 0) + p.amountMinor);
-  return [...sums].filter(([, v]) => v !== 0).map(([accountId, amountMinor]) => ({ accountId, amountMinor }));
+function mergePostings(postings: Posting[]): { accountId: string; amount: bigint }[] {
+  const sums = new Map<string, bigint>();
+  for (const p of postings) sums.set(p.accountId, (sums.get(p.accountId) ?? 0n) + BigInt(p.amountMinor));
+  return [...sums].filter(([, v]) => v !== 0n).map(([accountId, amount]) => ({ accountId, amount }));
+}
+
+function exact(text: string, accountId: string): bigint {
+  if (!/^-?\d+$/.test(String(text))) throw new InvariantError('balance_within_bound', `account ${accountId} holds ${text}`);
+  return BigInt(text);
 }

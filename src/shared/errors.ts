@@ -61,6 +61,7 @@ export type InvariantName =
   | 'balance_must_not_go_negative'
   | 'execute_at_most_once'
   | 'balance_matches_postings'
+  | 'balance_within_bound'
   | 'single_currency';
 
 export class InvariantError extends Error {

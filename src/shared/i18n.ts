@@ -1,6 +1,8 @@
 // Spanish first, English available. Each feature registers its own messages with
 // defineMessages(), so features never edit one shared catalogue.
 
+import { displayMoney, MAX_BALANCE_MINOR } from './money.ts';
+
 export type Locale = 'es' | 'en';
 export type MessageDef = { es: string; en: string };
 
@@ -60,5 +62,9 @@ export const commonMsg = defineMessages({
   'ledger.insufficient_funds': {
     es: 'Saldo insuficiente para realizar este pago.',
     en: 'Insufficient balance to make this payment.',
+  },
+  'ledger.balance_limit': {
+    es: `El movimiento dejaría un saldo por encima del máximo que una cuenta puede tener (${displayMoney(MAX_BALANCE_MINOR, 'es')}). No se movió dinero.`,
+    en: `The movement would take a balance past the most an account may hold (${displayMoney(MAX_BALANCE_MINOR, 'en')}). No money was moved.`,
   },
 });

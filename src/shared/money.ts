@@ -3,6 +3,12 @@
 
 export const CURRENCY = 'VES';
 export const MAX_MINOR = 1_000_000_000_000_00; // 1e12 VES: far below 2^53
+/**
+ * The most any account may hold, either way (system accounts run negative): ten times the
+ * largest amount, Bs. 10.000.000.000.000,00. Checked in the transaction that posts each
+ * entry, so every balance, and any sum of two, stays an exact JS number.
+ */
+export const MAX_BALANCE_MINOR = 10 * MAX_MINOR;
 
 export type MoneyParse =
   | { ok: true; minor: number }

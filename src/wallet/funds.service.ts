@@ -3,7 +3,7 @@ import { isSandbox } from '../context.ts';
 import { walletsOf } from '../accounts/accounts.service.ts';
 import { addTestFunds } from '../sandbox/funds.ts';
 import { FormErrors } from '../shared/form.ts';
-import { NotFoundError, ValidationError } from '../shared/errors.ts';
+import { InvariantError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { amountOrError } from './transfer.service.ts';
 import { TEST_FUNDS_MAX_MINOR } from './wallet.messages.ts';
 
@@ -18,6 +18,14 @@ export async function addFundsToWallet(ctx: Ctx, userId: string, amountRaw: stri
   errors.throwIfAny(FUNDS_SHAPE);
   const [wallet] = await walletsOf(ctx.store.db, userId);
   if (!wallet) throw ValidationError.global('wallet.no_account');
-  const entry = await ctx.store.tx((tx) => addTestFunds(tx, wallet.id, amountMinor!, ctx.clock.now()));
-  return { ref: entry.ref, amountMinor: amountMinor! };
+  try {
+    const entry = await ctx.store.tx((tx) => addTestFunds(tx, wallet.id, amountMinor!, ctx.clock.now()));
+    return { ref: entry.ref, amountMinor: amountMinor! };
+  } catch (e) {
+    // The wallet, or this person's own test funding, would pass the balance bound.
+    if (e instanceof InvariantError && e.invariant === 'balance_within_bound') {
+      throw new ValidationError(new FormErrors().add(['amount'], 'ledger.balance_limit').toTree(FUNDS_SHAPE));
+    }
+    throw e;
+  }
 }

@@ -130,6 +130,9 @@ export async function executeTransfer(ctx: Ctx, senderId: string, input: SendInp
     if (e instanceof InvariantError && e.invariant === 'balance_must_not_go_negative') {
       throw new ValidationError(new FormErrors().add(['amount'], 'ledger.insufficient_funds').toTree(SEND_SHAPE));
     }
+    if (e instanceof InvariantError && e.invariant === 'balance_within_bound') {
+      throw new ValidationError(new FormErrors().add(['amount'], 'ledger.balance_limit').toTree(SEND_SHAPE));
+    }
     // The same confirmation submitted twice at once: the other one moved the money.
     if (isUniqueViolation(e)) {
       const first = await replayed(ctx.store.db, senderId, nonce);
