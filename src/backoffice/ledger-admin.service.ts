@@ -3,25 +3,34 @@ import type { DB } from '../db/schema.ts';
 import type { Store } from '../db/store.ts';
 import { verifyLedger, type VerifyReport } from '../ledger/verify.ts';
 import { listAudit, writeAudit, type Actor } from '../audit/audit.service.ts';
+import { SYSTEM } from '../ledger/system-accounts.ts';
 
-/** Totals read straight from the stored balances: cheap enough for every page view. */
+/**
+ * Totals read straight from the stored balances: cheap enough for every page view. Sums are
+ * exact (text from SQL, added as BigInt); the sandbox's per-developer funding accounts are
+ * shown as one line.
+ */
 export async function ledgerTotals(db: Kysely<DB>) {
   const [byKind, system, counts] = await Promise.all([
-    db.selectFrom('digital_accounts').select(['kind', sql<number>`sum(balance_minor)`.as('total'), sql<number>`count(*)`.as('n')])
+    db.selectFrom('digital_accounts')
+      .select(['kind', sql<string>`cast(sum(balance_minor) as text)`.as('total'), sql<number>`count(*)`.as('n')])
       .groupBy('kind').execute(),
-    db.selectFrom('digital_accounts').select(['handle', 'balance_minor']).where('kind', '=', 'system').orderBy('handle').execute(),
+    db.selectFrom('digital_accounts')
+      .select([sql<string>`case when handle like ${`${SYSTEM.funding}.%`} then ${`${SYSTEM.funding}.*`} else handle end`.as('line'),
+        sql<string>`cast(sum(balance_minor) as text)`.as('total')])
+      .where('kind', '=', 'system').groupBy('line').orderBy('line').execute(),
     db.selectFrom('ledger_entries').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
   ]);
   const pick = (k: string) => byKind.find((r) => r.kind === k);
-  const walletMinor = Number(pick('wallet')?.total ?? 0);
-  const systemMinor = Number(pick('system')?.total ?? 0);
+  const walletMinor = BigInt(pick('wallet')?.total ?? 0);
+  const systemMinor = BigInt(pick('system')?.total ?? 0);
   return {
-    walletMinor,
-    systemMinor,
+    walletMinor: Number(walletMinor),
+    systemMinor: Number(systemMinor),
     wallets: Number(pick('wallet')?.n ?? 0),
     entries: Number(counts.n),
-    system: system.map((s) => ({ handle: s.handle, balanceMinor: Number(s.balance_minor) })),
-    balanced: walletMinor + systemMinor === 0,
+    system: system.map((s) => ({ handle: s.line, balanceMinor: Number(s.total) })),
+    balanced: walletMinor + systemMinor === 0n,
   };
 }
 

@@ -4,7 +4,7 @@ import { serve, serveCluster } from '../server.ts';
 import { verifyLedger } from '../ledger/verify.ts';
 import { createMerchant, createPayer } from '../sandbox/demo.ts';
 import { issueCodes } from '../onboarding/codes.service.ts';
-import { parseMoney, formatMinor } from '../shared/money.ts';
+import { parseMoney, formatExactMinor } from '../shared/money.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { translateTree } from '../http/errors.ts';
 import { envArg, output, parse, UsageError, withEnv } from './args.ts';
@@ -78,7 +78,7 @@ export const COMMANDS: Record<string, Command> = {
         reports.push({ env, ...report });
         failed ||= !report.ok;
         if (!values.json) {
-          process.stdout.write(`${env}: ${report.ok ? 'OK' : 'VIOLATIONS'} — ${report.entries} entries, ${report.postings} postings, ${report.accounts} accounts, wallets hold ${formatMinor(report.walletTotalMinor)} VES\n`);
+          process.stdout.write(`${env}: ${report.ok ? 'OK' : 'VIOLATIONS'} — ${report.entries} entries, ${report.postings} postings, ${report.accounts} accounts, wallets hold ${formatExactMinor(BigInt(report.walletTotalMinor))} VES\n`);
           for (const v of report.violations) process.stdout.write(`  ${v.invariant}: ${v.detail}\n`);
         }
       }

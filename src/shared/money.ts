@@ -66,6 +66,12 @@ export function formatMinor(minor: number): string {
   return `${sign}${whole}.${String(cents).padStart(2, '0')}`;
 }
 
+/** "20.50" for a sum of balances, exact at any size. */
+export function formatExactMinor(minor: bigint): string {
+  const abs = minor < 0n ? -minor : minor;
+  return `${minor < 0n ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}
+
 /** "Bs. 1.234,50" for people reading pages in Spanish; "Bs. 1,234.50" in English. */
 export function displayMoney(minor: number, locale: 'es' | 'en' = 'es'): string {
   const [w, c] = formatMinor(Math.abs(minor)).split('.');
