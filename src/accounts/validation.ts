@@ -50,7 +50,7 @@ export const isUsername = (s: string): boolean => USERNAME.test(s);
 
 /** "V-19.123.456" -> "V19123456" */
 export function normalizeDocument(s: string): string {
-  return s.trim().toUpperCase().replace(/[\s.\-]/g, '');
+  return s.trim().toUpperCase().replace(/[\s.-]/g, '');
 }
 export function isDocument(s: string, kind: 'personal' | 'business' | 'any' = 'any'): boolean {
   const letters = kind === 'personal' ? 'VEP' : kind === 'business' ? 'JG' : 'VEPJG';

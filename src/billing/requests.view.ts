@@ -3,10 +3,6 @@ import { displayHost } from '../checkout/checkout.urls.ts';
 import type { IntentState } from '../db/schema.ts';
 import { effectiveState } from '../payment-intents/payment-intent.state.ts';
 import { parseTransactions } from '../payment-intents/payment-intent.types.ts';
-import { apiDate } from '../shared/clock.ts';
-import { t, type Locale } from '../shared/i18n.ts';
-import { displayMoney } from '../shared/money.ts';
-import { VIEWS_DIR } from '../web/render.ts';
 import type { RequestWithMerchant } from './requests.repository.ts';
 
 // What the wallet shows of a payment request: plain data, amounts in minor units.

@@ -1,5 +1,5 @@
 import FindMyWay from 'find-my-way';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decodeMsg, DomainError, InvariantError, ValidationError, type ErrorTree } from '../shared/errors.ts';
 import { t, type Locale } from '../shared/i18n.ts';
 

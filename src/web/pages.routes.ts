@@ -82,6 +82,6 @@ export function addWalletAction(fn: WalletAction): void {
   walletActionRenderers.push(fn);
 }
 async function walletActionsHtml(request: FastifyRequest): Promise<string> {
-  const parts = await Promise.all(walletActionRenderers.map((fn) => fn(request)));
+  const parts = await Promise.all(walletActionRenderers.map(async (fn) => fn(request)));
   return parts.join('');
 }

@@ -45,7 +45,7 @@ export async function page(
   request: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown> = {}, status = 200,
 ): Promise<FastifyReply> {
   const locale = request.locale;
-  const csrf = await reply.generateCsrf();
+  const csrf = reply.generateCsrf();
   const html = eta.render(view, {
     ...data,
     locale,
