@@ -7,8 +7,8 @@ import { SYSTEM } from '../ledger/system-accounts.ts';
 
 /**
  * Totals read straight from the stored balances: cheap enough for every page view. Sums are
- * exact (text from SQL, added as BigInt); the sandbox's per-developer funding accounts are
- * shown as one line.
+ * exact (text from SQL, added as BigInt); the sandbox's per-developer system accounts are
+ * shown as one line of each kind.
  */
 export async function ledgerTotals(db: Kysely<DB>) {
   const [byKind, system, counts] = await Promise.all([
@@ -16,7 +16,8 @@ export async function ledgerTotals(db: Kysely<DB>) {
       .select(['kind', sql<string>`cast(sum(balance_minor) as text)`.as('total'), sql<number>`count(*)`.as('n')])
       .groupBy('kind').execute(),
     db.selectFrom('digital_accounts')
-      .select([sql<string>`case when handle like ${`${SYSTEM.funding}.%`} then ${`${SYSTEM.funding}.*`} else handle end`.as('line'),
+      .select([sql<string>`case when handle like ${`${SYSTEM.funding}.%`} then ${`${SYSTEM.funding}.*`}
+        when handle like ${`${SYSTEM.payouts}.%`} then ${`${SYSTEM.payouts}.*`} else handle end`.as('line'),
         sql<string>`cast(sum(balance_minor) as text)`.as('total')])
       .where('kind', '=', 'system').groupBy('line').orderBy('line').execute(),
     db.selectFrom('ledger_entries').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),

@@ -36,3 +36,21 @@ export async function systemAccountId(db: Kysely<DB> | Tx, which: SystemAccount,
   m.set(which, row.id);
   return row.id;
 }
+
+/**
+ * A system account of one developer in the sandbox (`@funding.<user id>`, `@payouts.<user id>`),
+ * made on first use. Test money comes from the developer's own funding account and paid-out
+ * money goes back to it, so whoever mints or pays out a lot reaches the balance bound on an
+ * account of their own, never on one shared by everybody.
+ */
+export async function developerAccountId(tx: Tx, which: 'funding' | 'payouts', ownerId: string, nowMs: number): Promise<string> {
+  const handle = `${SYSTEM[which]}.${ownerId}`;
+  const find = () => tx.selectFrom('digital_accounts').select('id').where('handle', '=', handle).executeTakeFirst();
+  const found = await find();
+  if (found) return found.id;
+  await tx.insertInto('digital_accounts').values({
+    id: newId(), user_id: null, handle, name: which, currency: CURRENCY, balance_minor: 0,
+    allow_negative: 1, kind: 'system', created_at: nowMs,
+  }).onConflict((oc) => oc.column('handle').doNothing()).execute();
+  return (await find())!.id;
+}

@@ -101,7 +101,8 @@ export async function approveWithSandboxTester(
     const balance = Number(wallet.balance_minor);
     if (balance < total) {
       if (chosen) return { ok: false, errors: new FormErrors().add(['payer'], 'intent.sandbox_payer_short') };
-      await addTestFunds(tx, tester.accountId, total - balance + TOP_UP_CUSHION_MINOR, now, 'Fondos de prueba (aprobación automática)');
+      // From the merchant's own test funding: no developer can use up everyone's.
+      await addTestFunds(tx, tester.accountId, total - balance + TOP_UP_CUSHION_MINOR, now, 'Fondos de prueba (aprobación automática)', row.owner_user_id);
     }
     await setIntentState(tx, row.id, ['created'], { state: 'authorized', payer_user_id: tester.userId, authorized_at: now });
     return { ok: true, row: { ...row, state: 'authorized', payer_user_id: tester.userId, authorized_at: now } };

@@ -1,10 +1,10 @@
-import type { Ctx } from '../context.ts';
+import { isSandbox, type Ctx } from '../context.ts';
 import type { PayoutBatchesTable } from '../db/schema.ts';
 import { forUpdate, isUniqueViolation, type Tx } from '../db/store.ts';
 import type { ApiCaller } from '../oauth/bearer.ts';
 import { postEntry } from '../ledger/ledger.ts';
 import { nextRef } from '../ledger/refs.ts';
-import { systemAccountId } from '../ledger/system-accounts.ts';
+import { developerAccountId, SYSTEM, systemAccountId } from '../ledger/system-accounts.ts';
 import { isEmail, isPhone, normalizeDocument, normalizePhone } from '../accounts/validation.ts';
 import { InvariantError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { FormErrors } from '../shared/form.ts';
@@ -136,7 +136,8 @@ export async function submitBatch(ctx: Ctx, caller: ApiCaller, id: string | unde
     const batch = await forUpdate(tx, tx.selectFrom('payout_batches').selectAll().where('id', '=', owned.id)).executeTakeFirstOrThrow();
     if (batch.status !== 'PENDING_LOAD') throw ValidationError.global('payout.batch_not_pending');
     if (batch.item_count === 0) throw ValidationError.global('payout.batch_empty');
-    const [payouts, fees] = [await systemAccountId(tx, 'payouts'), await systemAccountId(tx, 'fees')];
+    const payouts = isSandbox(ctx) ? await developerAccountId(tx, 'payouts', batch.owner_user_id, now) : await systemAccountId(tx, 'payouts');
+    const fees = await systemAccountId(tx, 'fees');
     const total = Number(batch.total_minor);
     const fee = Number(batch.fee_minor);
     let entry;
@@ -157,20 +158,29 @@ export async function submitBatch(ctx: Ctx, caller: ApiCaller, id: string | unde
     await tx.updateTable('payout_batches').set({ status: settled ? 'SETTLED' : 'PROCESSING', entry_id: entry.id, submitted_at: now })
       .where('id', '=', batch.id).execute();
     await tx.updateTable('payout_items').set({ status: settled ? 'SETTLED' : 'PROCESSING' }).where('batch_id', '=', batch.id).execute();
-    if (settled) await settle(tx, batch.id, batch.ref, total, now);
+    if (settled) await settle(ctx, tx, { ...batch, entry_id: entry.id }, now);
     return tx.selectFrom('payout_batches').selectAll().where('id', '=', batch.id).executeTakeFirstOrThrow();
   });
 }
 
-/** The money leaves the platform for the banks: clearing account to the outside world. */
-async function settle(tx: Tx, batchId: string, ref: string, totalMinor: number, nowMs: number) {
-  const [payouts, funding] = [await systemAccountId(tx, 'payouts'), await systemAccountId(tx, 'funding')];
+type SettleBatch = Pick<PayoutBatchesTable, 'id' | 'ref' | 'owner_user_id' | 'total_minor' | 'entry_id'>;
+
+/**
+ * The money leaves the platform for the banks: from the clearing account the submission
+ * credited to the outside world, which in the sandbox is the developer's own funding account.
+ */
+async function settle(ctx: Ctx, tx: Tx, batch: SettleBatch, nowMs: number) {
+  const clearing = await tx.selectFrom('postings as p').innerJoin('digital_accounts as a', 'a.id', 'p.account_id')
+    .select('a.id').where('p.entry_id', '=', batch.entry_id ?? '').where('a.handle', 'like', `${SYSTEM.payouts}%`)
+    .executeTakeFirstOrThrow();
+  const outside = isSandbox(ctx) ? await developerAccountId(tx, 'funding', batch.owner_user_id, nowMs) : await systemAccountId(tx, 'funding');
+  const totalMinor = Number(batch.total_minor);
   await postEntry(tx, {
-    kind: 'payout_settlement', description: `Liquidación ${ref}`, refPrefix: 'MP', nowMs,
-    postings: [{ accountId: payouts, amountMinor: -totalMinor }, { accountId: funding, amountMinor: totalMinor }],
+    kind: 'payout_settlement', description: `Liquidación ${batch.ref}`, refPrefix: 'MP', nowMs,
+    postings: [{ accountId: clearing.id, amountMinor: -totalMinor }, { accountId: outside, amountMinor: totalMinor }],
   });
-  await tx.updateTable('payout_batches').set({ status: 'SETTLED' }).where('id', '=', batchId).execute();
-  await tx.updateTable('payout_items').set({ status: 'SETTLED' }).where('batch_id', '=', batchId).execute();
+  await tx.updateTable('payout_batches').set({ status: 'SETTLED' }).where('id', '=', batch.id).execute();
+  await tx.updateTable('payout_items').set({ status: 'SETTLED' }).where('batch_id', '=', batch.id).execute();
 }
 
 /** Settles every DISPERSION batch whose 24 hours have passed. Safe to run from several processes. */
@@ -183,7 +193,7 @@ export async function settleDue(ctx: Ctx): Promise<number> {
     n += await ctx.store.tx(async (tx) => {
       const b = await forUpdate(tx, tx.selectFrom('payout_batches').selectAll().where('id', '=', id)).executeTakeFirstOrThrow();
       if (b.status !== 'PROCESSING') return 0;
-      await settle(tx, b.id, b.ref, Number(b.total_minor), now);
+      await settle(ctx, tx, b, now);
       return 1;
     });
   }
