@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB, UserKind, UsersTable } from '../db/schema.ts';
 import { isUniqueViolation, type Tx } from '../db/store.ts';
 import { FormErrors } from '../shared/form.ts';
@@ -193,9 +193,13 @@ export async function signIn(
 export type PinResult = { ok: true } | { ok: false; reason: 'wrong' | 'locked'; minutes?: number };
 
 /**
- * Checks the 4-digit operations PIN. Five wrong PINs lock it for 15 minutes; the count
- * lives in the store, so it survives restarts and is shared by every process. Each attempt
- * is counted before the hash is checked, so parallel guesses get no more than five checks.
+ * Checks the 4-digit operations PIN. Five wrong PINs lock it for 15 minutes; the count lives
+ * in the store, so it survives restarts and is shared by every process and node. Only wrong
+ * PINs count: the hash is checked first, then one atomic UPDATE records the outcome, so the
+ * right PIN sent many times at once is never refused while fewer than five wrong ones are on
+ * record. A burst of guesses still learns nothing past the fifth wrong one: each answer is
+ * decided by that UPDATE, in the order they reach the store, and after the fifth every
+ * answer, right or wrong, is "locked".
  */
 export async function checkPin(db: Kysely<DB>, userId: string, pin: string, nowMs: number): Promise<PinResult> {
   const user = await db.selectFrom('users').select(['pin_hash', 'pin_locked_until'])
@@ -203,27 +207,23 @@ export async function checkPin(db: Kysely<DB>, userId: string, pin: string, nowM
   if (!user || !user.pin_hash) return { ok: false, reason: 'wrong' };
   const locked = (until: number): PinResult => ({ ok: false, reason: 'locked', minutes: Math.ceil((until - nowMs) / MINUTE_MS) });
   if (user.pin_locked_until > nowMs) return locked(user.pin_locked_until);
-  const attempt = await db.updateTable('users')
-    .set((eb) => ({ pin_failed_count: eb('pin_failed_count', '+', 1) }))
-    .where('id', '=', userId).where('pin_locked_until', '<=', nowMs)
-    .returning('pin_failed_count').executeTakeFirst();
-  if (!attempt) return locked(nowMs + PIN_LOCK_MS);
-  const lock = () => db.updateTable('users').set({ pin_failed_count: 0, pin_locked_until: nowMs + PIN_LOCK_MS })
-    .where('id', '=', userId).execute();
-  if (attempt.pin_failed_count > PIN_MAX_FAILURES) {
-    await lock();
-    return locked(nowMs + PIN_LOCK_MS);
-  }
   const good = isPin(pin) && (await verifySecret(pin, user.pin_hash));
   if (good) {
-    await db.updateTable('users').set({ pin_failed_count: 0 }).where('id', '=', userId).execute();
-    return { ok: true };
+    const cleared = await db.updateTable('users').set({ pin_failed_count: 0 })
+      .where('id', '=', userId).where('pin_locked_until', '<=', nowMs).executeTakeFirst();
+    return Number(cleared.numUpdatedRows) === 1 ? { ok: true } : locked(nowMs + PIN_LOCK_MS);
   }
-  if (attempt.pin_failed_count >= PIN_MAX_FAILURES) {
-    await lock();
-    return locked(nowMs + PIN_LOCK_MS);
-  }
-  return { ok: false, reason: 'wrong' };
+  // The fifth wrong PIN locks and starts the count over, in the same statement.
+  const fifth = sql<boolean>`pin_failed_count + 1 >= ${PIN_MAX_FAILURES}`;
+  const after = await db.updateTable('users')
+    .set({
+      pin_failed_count: sql`case when ${fifth} then 0 else pin_failed_count + 1 end`,
+      pin_locked_until: sql`case when ${fifth} then ${nowMs + PIN_LOCK_MS} else pin_locked_until end`,
+    })
+    .where('id', '=', userId).where('pin_locked_until', '<=', nowMs)
+    .returning('pin_locked_until').executeTakeFirst();
+  if (!after) return locked(nowMs + PIN_LOCK_MS);
+  return Number(after.pin_locked_until) > nowMs ? locked(Number(after.pin_locked_until)) : { ok: false, reason: 'wrong' };
 }
 
 export async function walletsOf(db: Kysely<DB> | Tx, userId: string) {
