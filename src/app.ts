@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Ctx } from './context.ts';
 import { canonicalApiUrl } from './http/api-paths.ts';
 import { registerBodyParsers, BODY_LIMIT_BYTES } from './http/body.ts';
+import { answerClientError, HTTP_TIMEOUTS, serverTimeouts } from './http/connections.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { localeFromHeader, type Locale } from './shared/i18n.ts';
@@ -23,7 +24,10 @@ export interface AppOptions {
 export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger === undefined ? false : (opts.logger as never),
-    ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.https ? { https: { ...opts.https, ...serverTimeouts } } : { http: serverTimeouts }),
+    keepAliveTimeout: HTTP_TIMEOUTS.keepAliveMs,
+    requestTimeout: HTTP_TIMEOUTS.requestMs,
+    clientErrorHandler: answerClientError,
     trustProxy: ctx.config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
