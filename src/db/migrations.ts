@@ -363,6 +363,15 @@ function intentStateAuthorized(): Migration {
   };
 }
 
+/** A request holding an Idempotency-Key shows it is alive, so a crashed one's claim lapses in seconds. */
+function idempotencyHeartbeat(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('idempotency_keys').addColumn('heartbeat_at', 'bigint').execute();
+    },
+  };
+}
+
 /** Later migrations append here, each a function of the dialect. */
 const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0001_initial', initial],
@@ -372,6 +381,7 @@ const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0005_oauth_codes_revoked', oauthCodesRevoked],
   ['0006_golive_decision_seen', goliveDecisionSeen],
   ['0007_intent_state_authorized', intentStateAuthorized],
+  ['0008_idempotency_heartbeat', idempotencyHeartbeat],
 ];
 
 type MigrationStore = {

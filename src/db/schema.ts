@@ -214,6 +214,8 @@ export interface IdempotencyKeysTable {
   response_body: string | null;
   response_headers: string | null;
   created_at: number;
+  /** Last sign of life of the request holding a 'running' or 'committed' claim (0008). */
+  heartbeat_at?: number | null;
 }
 
 export interface GoliveRequestsTable {

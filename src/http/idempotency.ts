@@ -34,8 +34,16 @@ export interface Outcome {
 
 /** Keys are kept 48 hours (the contract asks for at least 24). */
 export const KEY_RETENTION_MS = 48 * HOUR_MS;
-/** A claim left 'running' this long was abandoned by a crashed process and may be taken over. */
-const STALE_CLAIM_MS = 60_000;
+/**
+ * A request holding a claim renews it this often while it runs. A claim with no sign of life
+ * for CLAIM_LEASE_MS belongs to a process that died: a retry then takes it over (or, if its
+ * work committed, is told so). Taking over is safe at any moment, since the old holder can no
+ * longer commit; the lease only keeps a live request from losing its claim to its own retry.
+ */
+const HEARTBEAT_MS = 2_000;
+export const CLAIM_LEASE_MS = 10_000;
+/** A request still running after this long is presumed stuck and stops renewing its claim. */
+const CLAIM_MAX_MS = 60_000;
 
 function stable(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
@@ -106,14 +114,19 @@ export async function idempotent(
       return reply.code(row.status_code ?? 200).header('idempotency-replayed', 'true')
         .type('application/json; charset=utf-8').send(row.response_body ?? 'null');
     }
-    if (row.created_at > now - STALE_CLAIM_MS) throw new ConflictError('idempotency.in_progress');
+    const alive = Math.max(Number(row.created_at), Number(row.heartbeat_at ?? 0));
+    if (alive > now - CLAIM_LEASE_MS) {
+      reply.header('retry-after', String(Math.max(1, Math.ceil((alive + CLAIM_LEASE_MS - now) / 1000))));
+      throw new ConflictError('idempotency.in_progress');
+    }
     // Its work committed but its response was never stored (the process died in between):
     // running it again could move money twice.
     if (row.state === 'committed') throw new ConflictError('idempotency.outcome_lost');
-    // A claim abandoned before anything committed: take it over.
+    // A claim abandoned before anything committed: take it over, unless it showed life meanwhile.
     const took = await db.updateTable('idempotency_keys').set({ created_at: now })
       .where('scope', '=', scope).where('key', '=', key).where('state', '=', 'running')
-      .where('created_at', '=', row.created_at).executeTakeFirst();
+      .where('created_at', '=', row.created_at)
+      .where((eb) => eb(eb.fn.coalesce('heartbeat_at', eb.val(0)), '=', Number(row.heartbeat_at ?? 0))).executeTakeFirst();
     if (Number(took.numUpdatedRows) === 1) {
       claimedAt = now;
       break;
@@ -123,8 +136,9 @@ export async function idempotent(
   // Every write transaction of the handler also marks the key 'committed', in the same
   // transaction, and only while this request still holds the claim.
   let committed = false;
-  const mine = () => db.updateTable('idempotency_keys')
+  const mineIn = (q: typeof db | Tx) => q.updateTable('idempotency_keys')
     .where('scope', '=', scope).where('key', '=', key).where('created_at', '=', claimedAt);
+  const mine = () => mineIn(db);
   const hook = {
     async inTx(tx: Tx) {
       const r = await tx.updateTable('idempotency_keys').set({ state: 'committed' })
@@ -151,12 +165,26 @@ export async function idempotent(
     }
   };
 
+  // Timers keep the async context they were made in: this one runs outside the hook.
+  const beat = setInterval(() => {
+    const at = ctx.clock.now();
+    if (at - claimedAt >= CLAIM_MAX_MS) {
+      clearInterval(beat);
+      return;
+    }
+    ctx.store.tx((tx) => mineIn(tx).set({ heartbeat_at: at }).where('state', 'in', ['running', 'committed']).execute())
+      .catch(() => undefined); // a missed beat only lets the lease run out sooner
+  }, HEARTBEAT_MS);
+  beat.unref();
+
   let out: Outcome;
   try {
     out = await withTxHook(hook, () => capture(request, run));
   } catch (e) {
     await release();
     throw e;
+  } finally {
+    clearInterval(beat);
   }
   if (out.status >= 500) {
     await release();
