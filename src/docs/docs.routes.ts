@@ -2,21 +2,18 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../context.ts';
-import { API_DOCS } from './schemas.ts';
+import { compileValidator } from '../http/validation.ts';
 
 /**
- * Must run before any route registers: it attaches the documentation schemas as routes
- * appear, and keeps Fastify from validating or serializing with them (the services
- * validate, so that errors come out as the contract's 400 tree).
+ * Must run before any route registers. Each API route carries its schema (`*.schema.ts`):
+ * Ajv checks requests against it (errors become the contract's 400 tree), its 200 answer is
+ * written by fast-json-stringify, and this document is generated from it. Routes without a
+ * schema (pages, helpers) are left out of the document.
  */
 export async function registerDocs(app: FastifyInstance, ctx: Ctx): Promise<void> {
-  app.setValidatorCompiler(() => (data) => ({ value: data }));
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setValidatorCompiler(compileValidator);
   app.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const doc = API_DOCS[`${methods[0]} ${route.url}`];
-    if (doc && !route.schema) route.schema = doc;
-    else if (!doc && !route.url.startsWith('/docs')) route.schema = { ...(route.schema ?? {}), hide: true };
+    if (!route.schema && !route.url.startsWith('/docs')) route.schema = { hide: true };
   });
   await app.register(swagger, {
     openapi: {

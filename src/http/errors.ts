@@ -1,5 +1,6 @@
 import FindMyWay from 'find-my-way';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { validationFailure } from './validation.ts';
 import { decodeMsg, DomainError, InvariantError, ValidationError, type ErrorTree } from '../shared/errors.ts';
 import { t, type Locale } from '../shared/i18n.ts';
 
@@ -72,7 +73,7 @@ export function registerErrorHandling(app: FastifyInstance, renderWebError: WebE
   });
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    const domain = toDomain(error);
+    const domain = (error as FastifyError).validation ? validationFailure(error as FastifyError, request) : toDomain(error);
     if (!domain) {
       request.log.error({ err: error }, 'unhandled error');
       const msg = t(request.locale, 'common.internal');

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
+import { consentDoc } from './token.schema.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { doc, hostOf, isAbsoluteHttpUrl, text } from '../shared/input.ts';
 import { page } from '../web/render.ts';
@@ -26,7 +27,7 @@ function consentPage(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, req
 
 /** The consent page of the authorization-code grant: GET shows it, POST records the decision. */
 export async function registerAuthorize(app: FastifyInstance, ctx: Ctx): Promise<void> {
-  app.get('/oauth/v2/auth', { config: { web: true } }, async (request, reply) => {
+  app.get('/oauth/v2/auth', { config: { web: true }, schema: consentDoc }, async (request, reply) => {
     const check = await checkAuthorization(ctx, doc(request.query));
     if (!check.ok) return reply.redirect(check.location, 303);
     if (!request.pageUser) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);

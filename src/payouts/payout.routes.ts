@@ -9,6 +9,7 @@ import { apiDate } from '../shared/clock.ts';
 import { doc, text } from '../shared/input.ts';
 import { formatMinor } from '../shared/money.ts';
 import { BANKS } from './banks.ts';
+import { listBatchesSchema, registerItemGetSchema, registerItemSchema, showBatchSchema, submitBatchSchema } from './payout.schema.ts';
 import { ownBatch, readType, registerItem, settleDue, submitBatch } from './payout.service.ts';
 import type { Worker } from '../workers.ts';
 
@@ -43,14 +44,14 @@ export async function registerPayouts(app: FastifyInstance, ctx: Ctx): Promise<v
       return { status: 200, body: await registerItem(ctx, caller, type, request.body) };
     });
   };
-  app.post('/api/multipayment/register-item.json', register);
+  app.post('/api/multipayment/register-item.json', { schema: registerItemSchema }, register);
   // The documentation's example sends it as `curl -X GET ... -d '{json}'`: a GET with a body.
-  app.get('/api/multipayment/register-item.json', async (request, reply) => {
+  app.get('/api/multipayment/register-item.json', { schema: registerItemGetSchema }, async (request, reply) => {
     (request as { body: unknown }).body = await readBodyOfGet(request);
     return register(request, reply);
   });
 
-  app.get('/api/multipayment/.json', async (request) => {
+  app.get('/api/multipayment/.json', { schema: listBatchesSchema }, async (request) => {
     const caller = await authenticateApi(ctx, request);
     const page = readPage(request.query);
     const base = ctx.store.db.selectFrom('payout_batches').where('owner_user_id', '=', caller.user.id);
@@ -61,12 +62,12 @@ export async function registerPayouts(app: FastifyInstance, ctx: Ctx): Promise<v
     return paginate(`${ctx.config.publicUrl}/api/multipayment/.json`, page, Number(n), rows.map(serializeBatch));
   });
 
-  app.get('/api/multipayment/show.json', async (request) => {
+  app.get('/api/multipayment/show.json', { schema: showBatchSchema }, async (request) => {
     const caller = await authenticateApi(ctx, request);
     return batchWithItems(ctx, await ownBatch(ctx, caller, text(doc(request.query).id)));
   });
 
-  app.post('/api/multipayment/submit.json', async (request, reply) => {
+  app.post('/api/multipayment/submit.json', { schema: submitBatchSchema }, async (request, reply) => {
     const caller = await authenticateApi(ctx, request);
     return idempotent(ctx, request, reply, idempotencyScope(caller), async () => {
       const id = text(doc(request.query).id) ?? text(doc(doc(request.body).multi_payment).id);
