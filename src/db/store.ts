@@ -9,6 +9,7 @@ import {
 import type { StoreConfig } from '../config/config.ts';
 import type { DB } from './schema.ts';
 import { runMigrations } from './migrations.ts';
+import { guardedBody, guardedDialect } from './tx-guard.ts';
 import { hookedTx } from './tx-hooks.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -248,12 +249,12 @@ const RETRYABLE_PG = new Set(['40P01', '40001']);
 export async function openStore(cfg: StoreConfig, fileName: string): Promise<Store> {
   if (cfg.databaseUrl) return openPostgres(cfg.databaseUrl, cfg.pgSchema ?? 'public');
   const database = openSqlite(path.join(cfg.dataDir, fileName));
-  const db = new Kysely<DB>({ dialect: sqliteDialect(database) });
+  const db = new Kysely<DB>({ dialect: guardedDialect(sqliteDialect(database)) });
   const committer = new GroupCommitter(db);
   const store: Store = {
     db,
     dialect: 'sqlite',
-    tx: (fn) => hookedTx((f) => committer.run(f), fn),
+    tx: (fn) => hookedTx((f) => committer.run(guardedBody(f)), fn),
     close: () => db.destroy(),
   };
   await migrate(store);
@@ -277,7 +278,7 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
     max: Number(process.env.MPANDCO_PG_POOL ?? 10),
     options: `-c search_path="${schema}"`,
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
   const store: Store = {
     db,
     dialect: 'postgres',
@@ -286,7 +287,7 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
         try {
           return await db.transaction().execute((trx) => {
             pgTransactions.add(trx);
-            return f(trx);
+            return guardedBody(f)(trx);
           });
         } catch (e) {
           const code = (e as { code?: string }).code;

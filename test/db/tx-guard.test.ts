@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RootHandleInTransactionError } from '../../src/db/tx-guard.ts';
+import { testEnv, type TestEnv } from '../helpers/env.ts';
+
+// The root handle inside a transaction used to hang forever on SQLite (its one connection
+// is the transaction's) and to run outside the transaction on PostgreSQL.
+
+describe('the root handle inside a transaction', () => {
+  let te: TestEnv;
+  beforeAll(async () => {
+    te = await testEnv();
+  });
+  afterAll(async () => te.close());
+
+  const settings = () => te.ctx.store.db.selectFrom('settings').select('key').where('key', '=', 'guard.test').execute();
+
+  it('fails at once, and the transaction rolls back', async () => {
+    const started = Date.now();
+    const attempt = te.ctx.store.tx(async (tx) => {
+      await tx.insertInto('settings').values({ key: 'guard.test', value: '1' }).execute();
+      await te.ctx.store.db.selectFrom('settings').selectAll().execute();
+    });
+    await expect(attempt).rejects.toBeInstanceOf(RootHandleInTransactionError);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await settings()).toEqual([]);
+  });
+
+  it('a transaction started inside another is refused the same way', async () => {
+    const nested = te.ctx.store.tx(async () => te.ctx.store.tx(async (inner) => inner.selectFrom('settings').selectAll().execute()));
+    await expect(nested).rejects.toBeInstanceOf(RootHandleInTransactionError);
+  });
+
+  it('the root handle works again once the transaction has settled, and the transaction handle inside it', async () => {
+    const inside = await te.ctx.store.tx(async (tx) => {
+      await tx.insertInto('settings').values({ key: 'guard.test', value: '2' }).execute();
+      return tx.selectFrom('settings').select('value').where('key', '=', 'guard.test').executeTakeFirstOrThrow();
+    });
+    expect(inside.value).toBe('2');
+    expect(await settings()).toEqual([{ key: 'guard.test' }]);
+  });
+});
