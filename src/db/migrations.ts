@@ -363,6 +363,64 @@ function intentStateAuthorized(): Migration {
   };
 }
 
+/** The first transaction's invoice number: the merchant's own reference, found by the dashboard. */
+export function invoiceNumberSql(d: Dialect): string {
+  return d === 'postgres' ? `((transactions_json::jsonb) -> 0 ->> 'invoiceNumber')` : `json_extract(transactions_json, '$[0].invoiceNumber')`;
+}
+
+/**
+ * The merchant dashboard: keyset indexes for each filter of an account's intents (the old
+ * owner index is a prefix of the new one), the daily totals of days that can no longer
+ * change, and the merchants' requests an operator decides (billing API, home-URL change).
+ */
+function dashboard(d: Dialect): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.dropIndex('payment_intents_owner').execute();
+      const intents = (name: string, cols: string[]) => db.schema.createIndex(name).on('payment_intents').columns(cols).execute();
+      await intents('payment_intents_owner_keyset', ['owner_user_id', 'created_at', 'id']);
+      await intents('payment_intents_owner_state', ['owner_user_id', 'state', 'created_at', 'id']);
+      await intents('payment_intents_owner_app', ['owner_user_id', 'app_id', 'created_at', 'id']);
+      await intents('payment_intents_owner_payer', ['owner_user_id', 'payer_user_id', 'created_at', 'id']);
+      await intents('payment_intents_owner_total', ['owner_user_id', 'total_minor', 'created_at', 'id']);
+      await sql.raw(`create index payment_intents_owner_invoice on payment_intents (owner_user_id, ${invoiceNumberSql(d)})`).execute(db);
+      await db.schema.createIndex('payout_batches_owner').on('payout_batches').columns(['owner_user_id', 'created_at', 'id']).execute();
+      await db.schema.createIndex('payout_items_reference').on('payout_items').columns(['reference']).execute();
+      await db.schema.createIndex('audit_log_target').on('audit_log').columns(['target_id', 'id']).execute();
+
+      await db.schema.createTable('dashboard_daily')
+        .addColumn('owner_user_id', 'text', (c) => c.notNull())
+        .addColumn('day', 'integer', (c) => c.notNull())
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('intent', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('n', 'bigint', (c) => c.notNull())
+        .addColumn('total_minor', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('dashboard_daily_pk', ['owner_user_id', 'day', 'app_id', 'intent', 'state']).execute();
+      await db.schema.createTable('dashboard_rollups')
+        .addColumn('owner_user_id', 'text', (c) => c.primaryKey())
+        .addColumn('until_day', 'integer', (c) => c.notNull()).execute();
+
+      await db.schema.createTable('app_requests')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('payload_json', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('decided_at', 'bigint')
+        .addColumn('decided_by', 'text')
+        .addColumn('seen_at', 'bigint').execute();
+      await db.schema.createIndex('app_requests_app').on('app_requests').columns(['app_id', 'created_at']).execute();
+      await db.schema.createIndex('app_requests_status').on('app_requests').columns(['status', 'created_at']).execute();
+      // One open request of each kind per app, also when two arrive at once.
+      await db.schema.createIndex('app_requests_one_pending').on('app_requests')
+        .columns(['app_id', 'kind']).unique().where(sql.ref('status'), '=', 'pending').execute();
+    },
+  };
+}
+
 /** A request holding an Idempotency-Key shows it is alive, so a crashed one's claim lapses in seconds. */
 function idempotencyHeartbeat(): Migration {
   return {
@@ -382,6 +440,7 @@ const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0006_golive_decision_seen', goliveDecisionSeen],
   ['0007_intent_state_authorized', intentStateAuthorized],
   ['0008_idempotency_heartbeat', idempotencyHeartbeat],
+  ['0009_dashboard', dashboard],
 ];
 
 type MigrationStore = {

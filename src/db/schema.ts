@@ -273,6 +273,34 @@ export interface PayoutItemsTable {
   created_at: number;
 }
 
+/** Totals of one account's intents per Caracas day, app, kind and final state (days that can no longer change). */
+export interface DashboardDailyTable {
+  owner_user_id: string;
+  day: number;
+  app_id: string;
+  intent: string;
+  state: string;
+  n: number;
+  total_minor: number;
+}
+
+/** Days before until_day are in dashboard_daily for this account. */
+export interface DashboardRollupsTable { owner_user_id: string; until_day: number }
+
+/** A business's request about its app that an operator decides: the billing API, a new home URL. */
+export interface AppRequestsTable {
+  id: string;
+  app_id: string;
+  kind: 'billing' | 'home_url';
+  status: 'pending' | 'approved' | 'refused';
+  payload_json: string;
+  reason: string | null;
+  created_at: number;
+  decided_at: number | null;
+  decided_by: string | null;
+  seen_at: number | null;
+}
+
 export interface DB {
   settings: SettingsTable;
   users: UsersTable;
@@ -295,4 +323,7 @@ export interface DB {
   audit_log: AuditLogTable;
   payout_batches: PayoutBatchesTable;
   payout_items: PayoutItemsTable;
+  dashboard_daily: DashboardDailyTable;
+  dashboard_rollups: DashboardRollupsTable;
+  app_requests: AppRequestsTable;
 }
