@@ -46,8 +46,11 @@ type Outcome = { ok: true; row: IntentRow } | { ok: false; key: string };
 /**
  * Annuls an executed intent of the caller's account within 24 hours of its execution, in
  * one transaction holding the intent's row lock. Anything else is a 400 and changes nothing.
+ * `onAnnulled` writes in that same transaction (the dashboard's audit record).
  */
-export async function annulIntent(ctx: Ctx, caller: ApiCaller, intentId: string): Promise<IntentRow> {
+export async function annulIntent(
+  ctx: Ctx, caller: Pick<ApiCaller, 'user'>, intentId: string, onAnnulled?: (tx: Tx, row: IntentRow) => Promise<void>,
+): Promise<IntentRow> {
   const now = ctx.clock.now();
   let outcome: Outcome;
   try {
@@ -60,7 +63,9 @@ export async function annulIntent(ctx: Ctx, caller: ApiCaller, intentId: string)
       if (!(await setIntentState(tx, row.id, ['executed'], { state: 'annulled', annulled_at: now }))) {
         throw new InvariantError('execute_at_most_once', `intent ${row.id} is no longer executed`);
       }
-      return { ok: true, row: { ...row, state: 'annulled', annulled_at: now } };
+      const annulled: IntentRow = { ...row, state: 'annulled', annulled_at: now };
+      await onAnnulled?.(tx, annulled);
+      return { ok: true, row: annulled };
     });
   } catch (e) {
     if (e instanceof InvariantError && e.invariant === 'balance_must_not_go_negative') outcome = { ok: false, key: 'annul.insufficient_funds' };

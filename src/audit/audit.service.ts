@@ -10,18 +10,25 @@ export const AUDIT_ACTIONS = [
   'golive.activate', 'golive.refuse', 'billing.grant', 'billing.withdraw',
   'distribution.authorize', 'distribution.refuse',
   'app.suspend', 'app.reinstate', 'app.revoke', 'ledger.verify',
+  // A business acting on its own apps and payments, on its pages.
+  'app.create', 'app.update', 'app.rotate_secret', 'app.rotate_callback_secret', 'app.logo',
+  'distribution.request', 'distribution.remove', 'billing.request', 'billing.refuse',
+  'home_url.request', 'home_url.approve', 'home_url.refuse', 'payment.annul', 'payout.submit',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** Who acted, and through which door (the back-office pages or the admin command). */
+/**
+ * Who acted, and through which door: an operator on the back-office pages or the admin
+ * command, or a business on its own pages (its user id stands in operator_id).
+ */
 export interface Actor {
   operatorId: string;
-  via: 'web' | 'cli';
+  via: 'web' | 'cli' | 'merchant';
 }
 
 export interface AuditInput {
   action: AuditAction;
-  targetType: 'app' | 'user' | 'affiliation_codes' | 'ledger';
+  targetType: 'app' | 'user' | 'affiliation_codes' | 'ledger' | 'intent' | 'payout';
   targetId: string;
   reason?: string | null;
   details?: Record<string, unknown>;

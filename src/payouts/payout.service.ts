@@ -116,7 +116,7 @@ export async function registerItem(ctx: Ctx, caller: ApiCaller, type: PayoutType
   }
 }
 
-export async function ownBatch(ctx: Ctx, caller: ApiCaller, id: string | undefined) {
+export async function ownBatch(ctx: Ctx, caller: Pick<ApiCaller, 'user'>, id: string | undefined) {
   if (!id) throw new NotFoundError();
   const batch = await ctx.store.db.selectFrom('payout_batches').selectAll()
     .where((eb) => eb.or([eb('id', '=', id), eb('ref', '=', id)])).executeTakeFirst();
@@ -127,9 +127,13 @@ export async function ownBatch(ctx: Ctx, caller: ApiCaller, id: string | undefin
 /**
  * Submits a batch: one entry debits the caller's receiving account for the total and the
  * fees, crediting the payout clearing account and the fee account. At most once: the
- * batch row is locked and must still be pending.
+ * batch row is locked and must still be pending. `onSubmitted` writes in that same
+ * transaction (the dashboard's audit record).
  */
-export async function submitBatch(ctx: Ctx, caller: ApiCaller, id: string | undefined) {
+export async function submitBatch(
+  ctx: Ctx, caller: Pick<ApiCaller, 'user' | 'receivingAccountId'>, id: string | undefined,
+  onSubmitted?: (tx: Tx, batch: PayoutBatchesTable) => Promise<void>,
+) {
   const owned = await ownBatch(ctx, caller, id);
   return ctx.store.tx(async (tx) => {
     const now = ctx.clock.now();
@@ -159,7 +163,9 @@ export async function submitBatch(ctx: Ctx, caller: ApiCaller, id: string | unde
       .where('id', '=', batch.id).execute();
     await tx.updateTable('payout_items').set({ status: settled ? 'SETTLED' : 'PROCESSING' }).where('batch_id', '=', batch.id).execute();
     if (settled) await settle(ctx, tx, { ...batch, entry_id: entry.id }, now);
-    return tx.selectFrom('payout_batches').selectAll().where('id', '=', batch.id).executeTakeFirstOrThrow();
+    const submitted = await tx.selectFrom('payout_batches').selectAll().where('id', '=', batch.id).executeTakeFirstOrThrow();
+    await onSubmitted?.(tx, submitted);
+    return submitted;
   });
 }
 
