@@ -1,40 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { walletsOf } from '../accounts/accounts.service.ts';
-import { NotFoundError, ValidationError } from '../shared/errors.ts';
+import { ValidationError } from '../shared/errors.ts';
 import { doc, text } from '../shared/input.ts';
 import { page } from '../web/render.ts';
-import { requireUser } from '../web/pages.routes.ts';
 import { emptyForm, formView, type FormView } from '../onboarding/form-view.ts';
 import { APP_FORM_ORDER, type AppFormInput } from './app-form.ts';
-import { distributionsOf, listOwnedApps } from './apps.repository.ts';
+import { listOwnedApps } from './apps.repository.ts';
 import { goliveNoticesHtml } from '../golive/golive.routes.ts';
-import { createApp, ownedAppOr404, replaceLogo, requestDistribution, rotateAppSecret } from './apps.settings.service.ts';
-
-/** Settings > Aplicaciones oAuth exist only for business accounts; for others they do not exist. */
-async function requireBusiness(request: FastifyRequest, reply: FastifyReply) {
-  if (!request.pageUser) return requireUser(request, reply);
-  if (request.pageUser.kind !== 'business') throw new NotFoundError();
-}
-
-const appId = (request: FastifyRequest) => String((request.params as { id: string }).id);
-
-interface ShowExtra {
-  secret?: string;
-  notice?: string;
-  distForm?: FormView;
-  distValue?: string;
-  logoForm?: FormView;
-}
-
-async function renderApp(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, id: string, extra: ShowExtra = {}, status = 200) {
-  const app = await ownedAppOr404(ctx, request.pageUser!.id, id);
-  const distributions = await distributionsOf(ctx.store.db, app.id);
-  return page(request, reply, 'apps-show', {
-    app, distributions, redirectUris: JSON.parse(app.redirect_uris) as string[],
-    distForm: emptyForm(), logoForm: emptyForm(), ...extra,
-  }, status);
-}
+import { createApp, replaceLogo, requestDistribution, rotateAppSecret } from './apps.settings.service.ts';
+import { appId, renderApp, requireBusiness, secretPath } from './apps.page.ts';
+import { DONE_NOTICES, registerAppEdits } from './apps-edit.routes.ts';
+import { setFlash, takeFlash } from '../web/flash.ts';
 
 async function renderNew(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, values: Partial<AppFormInput>, form: FormView, status = 200) {
   const accounts = await walletsOf(ctx.store.db, request.pageUser!.id);
@@ -67,8 +44,9 @@ export async function registerApps(app: FastifyInstance, ctx: Ctx): Promise<void
     const input = readAppForm(doc(request.body));
     try {
       const { appId: id, clientSecret } = await createApp(ctx, request.pageUser!.id, input, request.uploads?.get('logo'));
-      // The secret is rendered in this response only: it is stored hashed and never shown again.
-      return renderApp(ctx, request, reply, id, { secret: clientSecret, notice: 'apps.created' });
+      // The secret is stored hashed: the page after the redirect shows it this once.
+      setFlash(ctx, reply, 'secret', secretPath(id), { app: id, secret: clientSecret, notice: 'apps.created' });
+      return reply.redirect(secretPath(id), 303);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       return renderNew(ctx, request, reply, input, formView(e.tree, request.locale, APP_FORM_ORDER), 400);
@@ -77,14 +55,18 @@ export async function registerApps(app: FastifyInstance, ctx: Ctx): Promise<void
 
   app.get('/settings/apps/:id', web, async (request, reply) => {
     const q = request.query as Record<string, unknown>;
+    const flash = takeFlash(ctx, request, reply, 'secret', secretPath(appId(request)));
+    if (flash && flash.app === appId(request)) return renderApp(ctx, request, reply, flash.app, { secret: flash.secret, notice: flash.notice });
+    const done = typeof q.done === 'string' && DONE_NOTICES.has(q.done) ? `apps.done_${q.done}` : undefined;
     const notice = q.dist === 'authorized' ? 'apps.dist_added_sandbox' : q.dist === 'pending' ? 'apps.dist_added_production'
-      : q.logo === 'saved' ? 'apps.logo_saved' : undefined;
+      : q.logo === 'saved' ? 'apps.logo_saved' : done;
     return renderApp(ctx, request, reply, appId(request), { notice });
   });
 
   app.post('/settings/apps/:id/secret', post, async (request, reply) => {
     const secret = await rotateAppSecret(ctx, request.pageUser!.id, appId(request));
-    return renderApp(ctx, request, reply, appId(request), { secret, notice: 'apps.rotated' });
+    setFlash(ctx, reply, 'secret', secretPath(appId(request)), { app: appId(request), secret, notice: 'apps.rotated' });
+    return reply.redirect(secretPath(appId(request)), 303);
   });
 
   app.post('/settings/apps/:id/distributions', post, async (request, reply) => {
@@ -108,4 +90,6 @@ export async function registerApps(app: FastifyInstance, ctx: Ctx): Promise<void
       return renderApp(ctx, request, reply, appId(request), { logoForm: formView(e.tree, request.locale, ['logo']) }, 400);
     }
   });
+
+  await registerAppEdits(app, ctx);
 }

@@ -5,12 +5,16 @@ import { isUniqueViolation } from '../db/store.ts';
 import { FormErrors } from '../shared/form.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { normalizeUsername } from '../accounts/validation.ts';
+import { writeAudit, type Actor } from '../audit/audit.service.ts';
 import { insertApp, rotateSecret } from './apps.service.ts';
 import { checkAppForm, checkLogoUpload, type AppFormInput } from './app-form.ts';
 import { findOwnedApp, findWalletByHandle, type OwnedApp } from './apps.repository.ts';
 
 export const DIST_SHAPE = { handle: null } as const;
 export const LOGO_SHAPE = { logo: null } as const;
+
+/** Every change a business makes to its apps is in the audit log, as operators' are. */
+const merchant = (ownerId: string): Actor => ({ operatorId: ownerId, via: 'merchant' });
 
 /** The app of this business, or 404: another business's app id must not reveal anything. */
 export async function ownedAppOr404(ctx: Ctx, ownerId: string, appId: string): Promise<OwnedApp> {
@@ -25,26 +29,39 @@ export async function createApp(
 ): Promise<{ appId: string; clientSecret: string }> {
   const a = await checkAppForm(ctx, ownerId, input, logo);
   const now = ctx.clock.now();
-  const { app, clientSecret } = await ctx.store.tx((tx) => insertApp(tx, {
-    ownerUserId: ownerId, name: a.name, description: a.description, homeUrl: a.homeUrl,
-    receivingAccountId: a.receivingAccountId, redirectUris: a.redirectUris, logoPng: a.logoPng, sandbox: isSandbox(ctx),
-  }, now));
+  const { app, clientSecret } = await ctx.store.tx(async (tx) => {
+    const created = await insertApp(tx, {
+      ownerUserId: ownerId, name: a.name, description: a.description, homeUrl: a.homeUrl,
+      receivingAccountId: a.receivingAccountId, redirectUris: a.redirectUris, logoPng: a.logoPng, sandbox: isSandbox(ctx),
+    }, now);
+    await writeAudit(tx, merchant(ownerId), { action: 'app.create', targetType: 'app', targetId: created.app.id, details: { app: a.name } }, now);
+    return created;
+  });
   return { appId: app.id, clientSecret };
 }
 
 /** A new client secret; the old one and its tokens end at once (rotateSecret). */
 export async function rotateAppSecret(ctx: Ctx, ownerId: string, appId: string): Promise<string> {
-  await ownedAppOr404(ctx, ownerId, appId);
-  return ctx.store.tx((tx) => rotateSecret(tx, appId, ctx.clock.now()));
+  const app = await ownedAppOr404(ctx, ownerId, appId);
+  const now = ctx.clock.now();
+  return ctx.store.tx(async (tx) => {
+    const secret = await rotateSecret(tx, appId, now);
+    await writeAudit(tx, merchant(ownerId), { action: 'app.rotate_secret', targetType: 'app', targetId: appId, details: { app: app.name } }, now);
+    return secret;
+  });
 }
 
 export async function replaceLogo(ctx: Ctx, ownerId: string, appId: string, logo: UploadedFile | undefined): Promise<void> {
-  await ownedAppOr404(ctx, ownerId, appId);
+  const app = await ownedAppOr404(ctx, ownerId, appId);
   const errors = new FormErrors();
   const png = checkLogoUpload(logo, errors, true);
   errors.throwIfAny(LOGO_SHAPE);
-  await ctx.store.db.updateTable('apps').set({ logo_png: png, updated_at: ctx.clock.now() })
-    .where('id', '=', appId).where('owner_user_id', '=', ownerId).execute();
+  const now = ctx.clock.now();
+  await ctx.store.tx(async (tx) => {
+    await tx.updateTable('apps').set({ logo_png: png, updated_at: now })
+      .where('id', '=', appId).where('owner_user_id', '=', ownerId).execute();
+    await writeAudit(tx, merchant(ownerId), { action: 'app.logo', targetType: 'app', targetId: appId, details: { app: app.name, bytes: png!.length } }, now);
+  });
 }
 
 /**
@@ -63,11 +80,18 @@ export async function requestDistribution(ctx: Ctx, ownerId: string, appId: stri
   const now = ctx.clock.now();
   const status = isSandbox(ctx) ? 'authorized' : 'pending';
   try {
-    const res = await ctx.store.db.insertInto('app_distribution_accounts').values({
-      app_id: app.id, account_id: account.id, status, requested_at: now,
-      decided_at: status === 'authorized' ? now : null, decided_by: null,
-    }).onConflict((oc) => oc.columns(['app_id', 'account_id']).doNothing()).executeTakeFirst();
-    if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) return fail('apps.dist_duplicate');
+    const inserted = await ctx.store.tx(async (tx) => {
+      const res = await tx.insertInto('app_distribution_accounts').values({
+        app_id: app.id, account_id: account.id, status, requested_at: now,
+        decided_at: status === 'authorized' ? now : null, decided_by: null,
+      }).onConflict((oc) => oc.columns(['app_id', 'account_id']).doNothing()).executeTakeFirst();
+      if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      await writeAudit(tx, merchant(ownerId), {
+        action: 'distribution.request', targetType: 'app', targetId: app.id, details: { app: app.name, account: handle, status },
+      }, now);
+      return true;
+    });
+    if (!inserted) return fail('apps.dist_duplicate');
   } catch (e) {
     if (isUniqueViolation(e)) return fail('apps.dist_duplicate');
     throw e;

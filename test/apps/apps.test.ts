@@ -39,8 +39,10 @@ describe('Aplicaciones oAuth in the sandbox', () => {
   it('registers an app with a PNG logo and shows its secret once', async () => {
     const form = await biz.get('/settings/apps/new');
     expect(form.status).toBe(200);
-    const r = await biz.postMultipart('/settings/apps/new', appFields(biz, form.html), { logo: { data: logo, name: 'logo.png' } });
-    expect(r.status, r.html.slice(0, 400)).toBe(200);
+    const created = await biz.postMultipart('/settings/apps/new', appFields(biz, form.html), { logo: { data: logo, name: 'logo.png' } });
+    expect(created.status, created.html.slice(0, 400)).toBe(303);
+    const r = await biz.get(created.location!);
+    expect(r.status).toBe(200);
     appId = appIdOf(r.html)!;
     secret = secretOf(r.html)!;
     expect(secret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
@@ -71,9 +73,9 @@ describe('Aplicaciones oAuth in the sandbox', () => {
       appId, userId: row.owner_user_id, secretVersion: row.secret_version, nowMs: s.clock.now(), accessTtlSec: 3600, refreshIdleSec: 3600,
     });
     await biz.get(`/settings/apps/${appId}`);
-    const r = await biz.post(`/settings/apps/${appId}/secret`, {});
-    expect(r.status).toBe(200);
-    const fresh = secretOf(r.html)!;
+    const rotated = await biz.post(`/settings/apps/${appId}/secret`, {});
+    expect(rotated.status).toBe(303);
+    const fresh = secretOf((await biz.get(rotated.location!)).html)!;
     expect(fresh).toBeTruthy();
     expect(fresh).not.toBe(secret);
     const after = await s.ctx.store.db.selectFrom('apps').selectAll().where('id', '=', appId).executeTakeFirstOrThrow();
@@ -234,8 +236,9 @@ describe('Aplicaciones oAuth in production', () => {
       expect(fieldError(bad.html, 'homeUrl'), homeUrl).toMatch(/dominio público propio/);
     }
     expect(await appCount(p)).toBe(0);
-    const r2 = await biz.postMultipart('/settings/apps/new', appFields(biz, r1.html), { logo: { data: makePng(16, 16), name: 'l.png' } });
-    expect(r2.status).toBe(200);
+    const created = await biz.postMultipart('/settings/apps/new', appFields(biz, r1.html), { logo: { data: makePng(16, 16), name: 'l.png' } });
+    expect(created.status).toBe(303);
+    const r2 = await biz.get(created.location!);
     const id = appIdOf(r2.html)!;
     const row = await p.ctx.store.db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ ready: 0, billing_enabled: 0, button_enabled: 1 });
