@@ -101,6 +101,11 @@ export async function setBilling(tx: Tx, actor: Actor, appId: string, enabled: b
   const app = await lockApp(tx, appId);
   if (Boolean(app.billing_enabled) === enabled) refuse('bo.billing_already');
   await tx.updateTable('apps').set({ billing_enabled: enabled ? 1 : 0, updated_at: nowMs }).where('id', '=', appId).execute();
+  // Granting answers the business's pending request too, so its page shows the decision.
+  if (enabled) {
+    await tx.updateTable('app_requests').set({ status: 'approved', reason, decided_at: nowMs, decided_by: actor.operatorId })
+      .where('app_id', '=', appId).where('kind', '=', 'billing').where('status', '=', 'pending').execute();
+  }
   await writeAudit(tx, actor, {
     action: enabled ? 'billing.grant' : 'billing.withdraw', targetType: 'app', targetId: appId, reason,
     details: { app: app.name },

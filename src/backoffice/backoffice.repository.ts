@@ -4,12 +4,13 @@ import type { DB } from '../db/schema.ts';
 // Read-only queries of the back-office pages and the admin command.
 
 export async function dashboardCounts(db: Kysely<DB>) {
-  const [golive, distributions, apps, codes] = await Promise.all([
+  const [golive, distributions, apps, codes, requests] = await Promise.all([
     db.selectFrom('golive_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow(),
     db.selectFrom('app_distribution_accounts').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow(),
     db.selectFrom('apps').select(['status', 'ready', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['status', 'ready']).execute(),
     db.selectFrom('affiliation_codes').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('status', '=', 'available').where('issued_by', 'is not', null).executeTakeFirstOrThrow(),
+    db.selectFrom('app_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow(),
   ]);
   const count = (pred: (r: (typeof apps)[number]) => boolean) => apps.filter(pred).reduce((s, r) => s + Number(r.n), 0);
   return {
@@ -20,6 +21,7 @@ export async function dashboardCounts(db: Kysely<DB>) {
     appsSuspended: count((r) => r.status === 'suspended'),
     appsRevoked: count((r) => r.status === 'revoked'),
     codesAvailable: Number(codes.n),
+    pendingAppRequests: Number(requests.n),
   };
 }
 

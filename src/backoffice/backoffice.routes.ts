@@ -21,8 +21,8 @@ declare module 'fastify' {
 }
 
 /**
- * To anyone but a signed-in operator, every back-office URL answers exactly like an
- * unknown path would, so the pages do not even reveal that they exist.
+ * To anyone but a signed-in operator, every back-office URL but /backoffice itself answers
+ * exactly like an unknown path would.
  */
 function notFound(request: FastifyRequest, reply: FastifyReply) {
   const message = t(request.locale, 'common.not_found');
@@ -74,6 +74,11 @@ export async function registerBackoffice(app: FastifyInstance, ctx: Ctx): Promis
     await bo.register(async (op) => {
       op.addHook('onRequest', async (request, reply) => {
         const operator = await current(request);
+        // The back office's own address leads to its sign-in page; every other URL stays hidden.
+        const path = request.url.split('?')[0];
+        if (!operator && request.method === 'GET' && (path === '/backoffice' || path === '/backoffice/')) {
+          return reply.redirect('/backoffice/login', 303);
+        }
         if (!operator) return notFound(request, reply);
         request.operator = operator;
       });

@@ -15,6 +15,7 @@ import {
 } from './backoffice.repository.ts';
 import { formView, type FormView } from '../onboarding/form-view.ts';
 import { boPage } from './bo-page.ts';
+import { appRequestsOf, decideAppRequest, pendingAppRequests } from './app-requests.admin.ts';
 
 const WEB = { config: { web: true } } as const;
 const actorOf = (request: FastifyRequest): Actor => ({ operatorId: request.operator!.id, via: 'web' });
@@ -33,10 +34,12 @@ async function renderApp(
 ) {
   const detail = await appDetail(ctx.store.db, appId);
   if (!detail) throw new NotFoundError('bo.app_not_found');
-  const audit = await listAudit(ctx.store.db, { targetId: appId, limit: 50, offset: 0 });
+  const [audit, appRequests] = await Promise.all([
+    listAudit(ctx.store.db, { targetId: appId, limit: 50, offset: 0 }), appRequestsOf(ctx.store.db, appId),
+  ]);
   const done = text((request.query as Record<string, unknown>).done);
   return boPage(request, reply, 'bo-app', {
-    ...detail, audit: audit.rows, failed, production: ctx.env === 'production',
+    ...detail, audit: audit.rows, appRequests, failed, production: ctx.env === 'production',
     done: done && /^[a-z_.]{1,40}$/.test(done) ? t(request.locale, 'bo.done', { action: t(request.locale, `bo.action.${done}`) }) : undefined,
   }, status);
 }
@@ -102,6 +105,13 @@ export async function registerBoApps(op: FastifyInstance, ctx: Ctx): Promise<voi
     const decision = choice(body.decision, ['authorized', 'refused'] as const);
     await decideDistribution(tx, actor, id, text(body.handle) ?? '', decision, reasonOf(body, false), now);
     return decision === 'authorized' ? 'distribution.authorize' : 'distribution.refuse';
+  }));
+
+  op.get('/requests', WEB, async (request, reply) => boPage(request, reply, 'bo-requests', { rows: await pendingAppRequests(ctx.store.db) }));
+
+  op.post('/apps/:id/requests', post, action(ctx, 'request', async (tx, actor, id, body, now) => {
+    const decision = choice(body.decision, ['approved', 'refused'] as const);
+    return decideAppRequest(tx, actor, id, text(body.request) ?? '', decision, reasonOf(body, false), now);
   }));
 
   op.post('/apps/:id/status', post, action(ctx, 'status', async (tx, actor, id, body, now) => {

@@ -8,6 +8,7 @@ import { lastVerification, ledgerTotals, runVerification } from './ledger-admin.
 import { checkCodesRequest, issueOperatorCodes, recentCodes } from './operators.service.ts';
 import { emptyForm, formView } from '../onboarding/form-view.ts';
 import { boPage } from './bo-page.ts';
+import { setFlash, takeFlash } from '../web/flash.ts';
 
 const WEB = { config: { web: true } } as const;
 const AUDIT_PAGE = 50;
@@ -17,16 +18,20 @@ const query = (request: FastifyRequest) => request.query as Record<string, unkno
 export async function registerBoTools(op: FastifyInstance, ctx: Ctx): Promise<void> {
   const post = { config: { web: true }, preHandler: op.csrfProtection } as const;
 
-  op.get('/codes', WEB, async (request, reply) =>
-    boPage(request, reply, 'bo-codes', { recent: await recentCodes(ctx.store.db), errors: emptyForm(), values: {} }));
+  op.get('/codes', WEB, async (request, reply) => {
+    const flash = takeFlash(ctx, request, reply, 'codes', '/backoffice/codes');
+    const issued = flash?.codes ? flash.codes.split(' ') : undefined;
+    return boPage(request, reply, 'bo-codes', { issued, type: flash?.type, recent: await recentCodes(ctx.store.db), errors: emptyForm(), values: {} });
+  });
 
   op.post('/codes', post, async (request, reply) => {
     const body = doc(request.body);
     try {
       const { type, count } = checkCodesRequest(body.type, body.count);
       const issued = await ctx.store.tx((tx) => issueOperatorCodes(tx, actorOf(request), type, count, ctx.clock.now()));
-      // The codes are shown in this response (and stay listed below); no redirect needed.
-      return boPage(request, reply, 'bo-codes', { issued, type, recent: await recentCodes(ctx.store.db), errors: emptyForm(), values: {} });
+      // Shown once on the page after the redirect (and listed below it): a reload issues nothing.
+      setFlash(ctx, reply, 'codes', '/backoffice/codes', { codes: issued.join(' '), type });
+      return reply.redirect('/backoffice/codes', 303);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       return boPage(request, reply, 'bo-codes', {

@@ -135,8 +135,9 @@ describe('operator decisions on a production app, and their effect on the API', 
     const bad = await c.post('/backoffice/codes', { type: 'commercial', count: '0' });
     expect(bad.status).toBe(400);
     expect(bad.html).toContain('id="count-error">Indique una cantidad de 1 a 100.');
-    const issued = await c.post('/backoffice/codes', { type: 'commercial', count: '3' });
-    expect(issued.status).toBe(200);
+    const posted = await c.post('/backoffice/codes', { type: 'commercial', count: '3' });
+    expect(posted.status).toBe(303);
+    const issued = await c.get(posted.location!);
     const codes = [...issued.html.matchAll(/data-code="([^"]+)"/g)].map((m) => m[1]);
     expect(codes).toHaveLength(3);
     const rows = await s.ctx.store.db.selectFrom('affiliation_codes').selectAll().where('code', 'in', codes).execute();

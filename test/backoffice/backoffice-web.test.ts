@@ -24,10 +24,15 @@ describe('back office: who may enter', () => {
   afterAll(async () => s.close());
 
   async function expectHidden(client: WebClient, who: string) {
-    const routes = [...BACKOFFICE_ROUTES].filter((r) => !r.endsWith(' /backoffice/login'));
+    // /backoffice itself leads to the sign-in page; everything else behind it stays hidden.
+    for (const path of ['/backoffice', '/backoffice/']) {
+      const home = await client.get(path);
+      expect([home.status, home.location], `${who}: GET ${path}`).toEqual([303, '/backoffice/login']);
+    }
+    const routes = [...BACKOFFICE_ROUTES].filter((r) => !r.endsWith(' /backoffice/login') && !/^GET \/backoffice\/?$/.test(r));
     expect(routes.length).toBeGreaterThanOrEqual(15);
     const unknown = await client.get('/no-such-page');
-    for (const route of [...routes, 'GET /backoffice/', 'GET /backoffice/nothing', 'DELETE /backoffice/apps']) {
+    for (const route of [...routes, 'POST /backoffice/', 'GET /backoffice/nothing', 'DELETE /backoffice/apps']) {
       const [method, path] = route.split(' ');
       const url = path.replace(':id', appId);
       const r = await client.request(method, url, method === 'POST' ? { reason: 'x', enabled: '1', change: 'revoke' } : undefined);
@@ -75,7 +80,8 @@ describe('back office: who may enter', () => {
     expect((await c.get('/wallet')).status).toBe(303);
     const out = await c.post('/backoffice/logout');
     expect(out.location).toBe('/backoffice/login?out=1');
-    expect((await c.get('/backoffice')).status).toBe(404);
+    expect((await c.get('/backoffice')).location).toBe('/backoffice/login');
+    expect((await c.get('/backoffice/apps')).status).toBe(404);
   });
 
   it('speaks English when asked', async () => {
