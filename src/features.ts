@@ -15,6 +15,7 @@ import { registerGolive } from './golive/golive.routes.ts';
 import { registerBilling } from './billing/billing.routes.ts';
 import { registerAnnulment } from './annulment/annulment.routes.ts';
 import { registerAccess } from './oauth/access.routes.ts';
+import { registerDashboard } from './dashboard/dashboard.routes.ts';
 
 /** Each feature folder contributes one registration function. Order matters only for hooks. */
 export type Feature = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
@@ -35,4 +36,5 @@ export const FEATURES: Feature[] = [
   registerBilling,
   registerAnnulment,
   registerAccess,
+  registerDashboard,
 ];
