@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type CreateTableBuilder } from 'kysely';
+import { ledgerEnforced } from './ledger-rules.migration.ts';
 
 // One list of migrations for both dialects. Only column types differ, chosen here.
 type Dialect = 'sqlite' | 'postgres';
@@ -441,6 +442,7 @@ const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0007_intent_state_authorized', intentStateAuthorized],
   ['0008_idempotency_heartbeat', idempotencyHeartbeat],
   ['0009_dashboard', dashboard],
+  ['0010_ledger_enforced', ledgerEnforced],
 ];
 
 type MigrationStore = {
