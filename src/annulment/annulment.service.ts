@@ -5,7 +5,8 @@ import type { ApiCaller } from '../oauth/bearer.ts';
 import { lockIntent, setIntentState, type IntentRow } from '../payment-intents/payment-intent.repository.ts';
 import { canAnnul, stateMessage } from '../payment-intents/payment-intent.state.ts';
 import { PAYMENT_STATUS } from '../payments/payment.types.ts';
-import { InvariantError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { NotFoundError, ValidationError } from '../shared/errors.ts';
+import { InvariantError, moneyRefusal } from '../ledger/invariants.ts';
 import { FormErrors } from '../shared/form.ts';
 import { t } from '../shared/i18n.ts';
 import { doc, text } from '../shared/input.ts';
@@ -68,9 +69,10 @@ export async function annulIntent(
       return { ok: true, row: annulled };
     });
   } catch (e) {
-    if (e instanceof InvariantError && e.invariant === 'balance_must_not_go_negative') outcome = { ok: false, key: 'annul.insufficient_funds' };
-    else if (e instanceof InvariantError && e.invariant === 'execute_at_most_once') outcome = { ok: false, key: 'intent.state_annulled' };
-    else if (e instanceof InvariantError && e.invariant === 'balance_within_bound') outcome = { ok: false, key: 'ledger.balance_limit' };
+    // The merchant's balance no longer covers what is given back: say so in its own words.
+    const refusal = moneyRefusal(e) === 'ledger.insufficient_funds' ? 'annul.insufficient_funds' : moneyRefusal(e);
+    if (refusal) outcome = { ok: false, key: refusal };
+    else if (e instanceof InvariantError && (e.invariant === 'execute_at_most_once' || e.invariant === 'reverse_at_most_once')) outcome = { ok: false, key: 'intent.state_annulled' };
     else throw e;
   }
   if (!outcome.ok) throw new ValidationError(new FormErrors().global(outcome.key).toTree({ ...ANNUL_SHAPE }));

@@ -7,7 +7,8 @@ import { enqueueCallback } from '../callbacks/outbox.ts';
 import { executeIntentPayment, revokedDistribution } from '../payment-intents/payment-intent.execute.ts';
 import { lockIntent, setIntentState, type IntentRow } from '../payment-intents/payment-intent.repository.ts';
 import { effectiveState, expireIfDue, stateMessage } from '../payment-intents/payment-intent.state.ts';
-import { InvariantError, NotFoundError } from '../shared/errors.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import { InvariantError, moneyRefusal } from '../ledger/invariants.ts';
 import { appStatus, payerWallet } from './requests.repository.ts';
 import './billing.messages.ts';
 
@@ -87,9 +88,9 @@ export async function payRequest(ctx: Ctx, intent: IntentRow, input: PayInput): 
       return { ok: true, row: { ...row, state: 'executed', executed_at: now, payer_user_id: payerId } };
     });
   } catch (e) {
-    if (e instanceof InvariantError && e.invariant === 'balance_must_not_go_negative') throw refuse('ledger.insufficient_funds');
+    const refusal = moneyRefusal(e);
+    if (refusal) throw refuse(refusal);
     if (e instanceof InvariantError && e.invariant === 'execute_at_most_once') throw refuse('intent.state_executed');
-    if (e instanceof InvariantError && e.invariant === 'balance_within_bound') throw refuse('ledger.balance_limit');
     throw e;
   }
   if (!outcome.ok) throw outcome.refusal;

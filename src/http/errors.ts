@@ -1,7 +1,8 @@
 import FindMyWay from 'find-my-way';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { validationFailure } from './validation.ts';
-import { decodeMsg, DomainError, InvariantError, ValidationError, type ErrorTree } from '../shared/errors.ts';
+import { decodeMsg, DomainError, ValidationError, type ErrorTree } from '../shared/errors.ts';
+import { InvariantError, moneyRefusal } from '../ledger/invariants.ts';
 import { t, type Locale } from '../shared/i18n.ts';
 
 // The one place where domain errors become the wire format.
@@ -42,9 +43,7 @@ export type WebErrorRenderer = (req: FastifyRequest, reply: FastifyReply, status
 function toDomain(error: FastifyError | Error): DomainError | undefined {
   if (error instanceof DomainError) return error;
   if (error instanceof InvariantError) {
-    if (error.invariant === 'balance_must_not_go_negative') return ValidationError.global('ledger.insufficient_funds');
-    if (error.invariant === 'balance_within_bound') return ValidationError.global('ledger.balance_limit');
-    return ValidationError.global('common.bad_request');
+    return ValidationError.global(moneyRefusal(error) ?? 'common.bad_request');
   }
   const status = (error as FastifyError).statusCode;
   if (status && status >= 400 && status < 500) {

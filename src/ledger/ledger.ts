@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { forUpdate, isCheckViolation, isUniqueViolation, type Tx } from '../db/store.ts';
 import { prepared, preparedWrite } from '../db/prepared.ts';
-import { InvariantError } from '../shared/errors.ts';
+import { InvariantError } from './invariants.ts';
 import { newId } from '../shared/ids.ts';
 import { CURRENCY, MAX_BALANCE_MINOR } from '../shared/money.ts';
 import { nextRef } from './refs.ts';
@@ -55,17 +55,17 @@ export interface Entry {
  */
 export async function postEntry(tx: Tx, input: EntryInput): Promise<Entry> {
   for (const p of input.postings) {
-    if (!Number.isSafeInteger(p.amountMinor)) throw new InvariantError('debits_equal_credits', 'amount is not a safe integer');
+    if (!Number.isSafeInteger(p.amountMinor)) throw new InvariantError('amount_is_exact', 'amount is not a safe integer');
   }
   const merged = mergePostings(input.postings);
   const sum = merged.reduce((s, p) => s + p.amount, 0n);
   if (sum !== 0n) throw new InvariantError('debits_equal_credits', `postings sum to ${sum}`);
-  if (merged.length === 0) throw new InvariantError('debits_equal_credits', 'an entry needs postings');
+  if (merged.length === 0) throw new InvariantError('entry_has_postings', 'an entry needs postings');
 
   // Fixed lock order (by id) so that concurrent entries cannot deadlock.
   const ids = merged.map((p) => p.accountId).sort();
   const accounts = await lockAccounts(tx, ids);
-  if (accounts.length !== ids.length) throw new InvariantError('debits_equal_credits', 'unknown account in postings');
+  if (accounts.length !== ids.length) throw new InvariantError('posting_account_exists', 'unknown account in postings');
   const byId = new Map(accounts.map((a) => [a.id, a]));
   const balances = new Map<string, number>();
   for (const p of merged) {
@@ -85,7 +85,7 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<Entry> {
     await insertEntry(tx, id, ref, input.kind, input.description.slice(0, 500), input.reversesEntryId ?? null, input.nowMs);
   } catch (e) {
     if (input.reversesEntryId && isUniqueViolation(e)) {
-      throw new InvariantError('execute_at_most_once', `entry ${input.reversesEntryId} is already reversed`);
+      throw new InvariantError('reverse_at_most_once', `entry ${input.reversesEntryId} is already reversed`);
     }
     throw e;
   }
@@ -112,9 +112,9 @@ export async function reverseEntry(
   opts: { kind?: string; description: string; nowMs: number; refPrefix?: 'P' | 'R' },
 ): Promise<Entry> {
   const already = await tx.selectFrom('ledger_entries').select('id').where('reverses_entry_id', '=', entryId).executeTakeFirst();
-  if (already) throw new InvariantError('execute_at_most_once', `entry ${entryId} is already reversed`);
+  if (already) throw new InvariantError('reverse_at_most_once', `entry ${entryId} is already reversed`);
   const postings = await tx.selectFrom('postings').select(['account_id', 'amount_minor']).where('entry_id', '=', entryId).execute();
-  if (postings.length === 0) throw new InvariantError('debits_equal_credits', `entry ${entryId} has no postings`);
+  if (postings.length === 0) throw new InvariantError('entry_has_postings', `entry ${entryId} has no postings`);
   return postEntry(tx, {
     kind: opts.kind ?? 'reversal',
     description: opts.description,

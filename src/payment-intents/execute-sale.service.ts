@@ -1,6 +1,7 @@
 import type { Ctx } from '../context.ts';
 import type { ApiCaller } from '../oauth/bearer.ts';
-import { InvariantError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { NotFoundError, ValidationError } from '../shared/errors.ts';
+import { InvariantError, moneyRefusal } from '../ledger/invariants.ts';
 import { FormErrors } from '../shared/form.ts';
 import { doc, text } from '../shared/input.ts';
 import { executeIntentPayment, revokedDistribution } from './payment-intent.execute.ts';
@@ -71,9 +72,8 @@ export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSal
       return { ok: true, row: { ...row, state: 'executed', executed_at: now } };
     });
   } catch (e) {
-    if (e instanceof InvariantError && e.invariant === 'balance_must_not_go_negative') {
-      throw new ValidationError(new FormErrors().global('ledger.insufficient_funds').toTree({ ...EXECUTE_SALE_SHAPE }));
-    }
+    const refusal = moneyRefusal(e);
+    if (refusal) throw new ValidationError(new FormErrors().global(refusal).toTree({ ...EXECUTE_SALE_SHAPE }));
     if (e instanceof InvariantError && e.invariant === 'execute_at_most_once') {
       throw new ValidationError(new FormErrors().global('intent.state_executed').toTree({ ...EXECUTE_SALE_SHAPE }));
     }

@@ -3,7 +3,7 @@ import { prepared, preparedWrite } from '../db/prepared.ts';
 import type { PaymentsTable } from '../db/schema.ts';
 import { postEntry, type Posting } from '../ledger/ledger.ts';
 import { PAYMENT_STATUS, PAYMENT_TYPE } from '../payments/payment.types.ts';
-import { InvariantError } from '../shared/errors.ts';
+import { InvariantError } from '../ledger/invariants.ts';
 import { newId } from '../shared/ids.ts';
 import type { IntentRow } from './payment-intent.repository.ts';
 import { parseTransactions, type StoredTransaction } from './payment-intent.types.ts';

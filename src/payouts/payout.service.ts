@@ -6,7 +6,8 @@ import { postEntry } from '../ledger/ledger.ts';
 import { nextRef } from '../ledger/refs.ts';
 import { developerAccountId, SYSTEM, systemAccountId } from '../ledger/system-accounts.ts';
 import { isEmail, isPhone, normalizeDocument, normalizePhone } from '../accounts/validation.ts';
-import { InvariantError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { NotFoundError, ValidationError } from '../shared/errors.ts';
+import { moneyRefusal } from '../ledger/invariants.ts';
 import { FormErrors } from '../shared/form.ts';
 import { newId } from '../shared/ids.ts';
 import { doc, text } from '../shared/input.ts';
@@ -155,7 +156,8 @@ export async function submitBatch(
         ],
       });
     } catch (e) {
-      if (e instanceof InvariantError && e.invariant === 'balance_must_not_go_negative') throw ValidationError.global('ledger.insufficient_funds');
+      const refusal = moneyRefusal(e);
+      if (refusal) throw ValidationError.global(refusal);
       throw e;
     }
     const settled = SETTLEMENT_MS[batch.type] === 0;

@@ -55,24 +55,6 @@ export class UnavailableError extends DomainError {
   }
 }
 
-/** An invariant of the ledger that a request tried to break. Named as in the code and tests. */
-export type InvariantName =
-  | 'debits_equal_credits'
-  | 'balance_must_not_go_negative'
-  | 'execute_at_most_once'
-  | 'balance_matches_postings'
-  | 'balance_within_bound'
-  | 'single_currency';
-
-export class InvariantError extends Error {
-  constructor(
-    readonly invariant: InvariantName,
-    detail: string,
-  ) {
-    super(`${invariant}: ${detail}`);
-  }
-}
-
 // Message keys travel inside trees as "key|json(params)" so the tree stays plain data.
 export function encodeMsg(m: Msg): string {
   return m.params ? `${m.key}|${JSON.stringify(m.params)}` : m.key;

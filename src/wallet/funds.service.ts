@@ -3,7 +3,8 @@ import { isSandbox } from '../context.ts';
 import { walletsOf } from '../accounts/accounts.service.ts';
 import { addTestFunds } from '../sandbox/funds.ts';
 import { FormErrors } from '../shared/form.ts';
-import { InvariantError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { NotFoundError, ValidationError } from '../shared/errors.ts';
+import { moneyRefusal } from '../ledger/invariants.ts';
 import { amountOrError } from './transfer.service.ts';
 import { TEST_FUNDS_MAX_MINOR } from './wallet.messages.ts';
 
@@ -23,9 +24,8 @@ export async function addFundsToWallet(ctx: Ctx, userId: string, amountRaw: stri
     return { ref: entry.ref, amountMinor: amountMinor! };
   } catch (e) {
     // The wallet, or this person's own test funding, would pass the balance bound.
-    if (e instanceof InvariantError && e.invariant === 'balance_within_bound') {
-      throw new ValidationError(new FormErrors().add(['amount'], 'ledger.balance_limit').toTree(FUNDS_SHAPE));
-    }
+    const refusal = moneyRefusal(e);
+    if (refusal) throw new ValidationError(new FormErrors().add(['amount'], refusal).toTree(FUNDS_SHAPE));
     throw e;
   }
 }

@@ -3,7 +3,8 @@ import { checkPin, findUserByLogin, walletsOf } from '../accounts/accounts.servi
 import { isUniqueViolation, type Tx } from '../db/store.ts';
 import { postEntry } from '../ledger/ledger.ts';
 import { FormErrors } from '../shared/form.ts';
-import { InvariantError, ValidationError } from '../shared/errors.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { moneyRefusal } from '../ledger/invariants.ts';
 import { parseMoney } from '../shared/money.ts';
 import { randomToken, sha256 } from '../shared/ids.ts';
 import './wallet.messages.ts';
@@ -127,12 +128,8 @@ export async function executeTransfer(ctx: Ctx, senderId: string, input: SendInp
   try {
     return await ctx.store.tx((tx) => moveMoney(tx, senderId, p, nonce, now));
   } catch (e) {
-    if (e instanceof InvariantError && e.invariant === 'balance_must_not_go_negative') {
-      throw new ValidationError(new FormErrors().add(['amount'], 'ledger.insufficient_funds').toTree(SEND_SHAPE));
-    }
-    if (e instanceof InvariantError && e.invariant === 'balance_within_bound') {
-      throw new ValidationError(new FormErrors().add(['amount'], 'ledger.balance_limit').toTree(SEND_SHAPE));
-    }
+    const refusal = moneyRefusal(e);
+    if (refusal) throw new ValidationError(new FormErrors().add(['amount'], refusal).toTree(SEND_SHAPE));
     // The same confirmation submitted twice at once: the other one moved the money.
     if (isUniqueViolation(e)) {
       const first = await replayed(ctx.store.db, senderId, nonce);

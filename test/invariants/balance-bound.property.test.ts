@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertDigitalAccount } from '../../src/accounts/accounts.service.ts';
 import { postEntry } from '../../src/ledger/ledger.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
-import { InvariantError } from '../../src/shared/errors.ts';
+import { InvariantError } from '../../src/ledger/invariants.ts';
 import { randomCode } from '../../src/shared/ids.ts';
 import { MAX_BALANCE_MINOR } from '../../src/shared/money.ts';
 import { DIALECT, testEnv, type TestEnv } from '../helpers/env.ts';

@@ -3,7 +3,7 @@
 import { envConfig } from '../../src/config/config.ts';
 import { openEnvironment } from '../../src/platform.ts';
 import { postEntry, reverseEntry } from '../../src/ledger/ledger.ts';
-import { InvariantError } from '../../src/shared/errors.ts';
+import { InvariantError } from '../../src/ledger/invariants.ts';
 
 const [accountsCsv, countText, seedText] = process.argv.slice(2);
 const accounts = accountsCsv.split(',');

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postEntry, reverseEntry } from '../../src/ledger/ledger.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
-import { InvariantError } from '../../src/shared/errors.ts';
+import { InvariantError } from '../../src/ledger/invariants.ts';
 import { testEnv, type TestEnv, DIALECT } from '../helpers/env.ts';
 import { fundedAccounts } from '../helpers/ledger.ts';
 import { runCli } from '../helpers/cli.ts';

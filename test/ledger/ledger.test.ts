@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postEntry, reverseEntry } from '../../src/ledger/ledger.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
-import { InvariantError } from '../../src/shared/errors.ts';
+import { InvariantError } from '../../src/ledger/invariants.ts';
 import { testEnv, type TestEnv } from '../helpers/env.ts';
 import { balanceOf, fundedAccounts } from '../helpers/ledger.ts';
 
@@ -41,14 +41,14 @@ describe('ledger', () => {
     expect((await verifyLedger(te.ctx.store.db)).entries).toBe(before.entries);
   });
 
-  it('reverses an entry once: execute_at_most_once', async () => {
+  it('reverses an entry once: reverse_at_most_once', async () => {
     const [a, b] = await fundedAccounts(te.ctx, [1_000, 0]);
     const entry = await post([{ accountId: a, amountMinor: -300 }, { accountId: b, amountMinor: 300 }]);
     const rev = await te.ctx.store.tx((tx) => reverseEntry(tx, entry.id, { description: 'undo', nowMs: te.clock.now() }));
     expect(rev.ref).toMatch(/^R/);
     expect(await balanceOf(te.ctx, a)).toBe(1_000);
     const again = await te.ctx.store.tx((tx) => reverseEntry(tx, entry.id, { description: 'undo', nowMs: te.clock.now() })).catch((e) => e);
-    expect(again.invariant).toBe('execute_at_most_once');
+    expect(again.invariant).toBe('reverse_at_most_once');
     expect(await balanceOf(te.ctx, b)).toBe(0);
   });
 
