@@ -6,6 +6,7 @@ import { registerPaymentIntents } from './payment-intents/payment-intent.routes.
 import { registerPayments } from './payments/payment.routes.ts';
 import { registerProfile } from './profile/profile.routes.ts';
 import { registerSandboxAutorize } from './sandbox/autorize.routes.ts';
+import { registerSandboxCodes } from './sandbox/codes.routes.ts';
 import { registerPayouts } from './payouts/payout.routes.ts';
 import { registerOnboarding } from './onboarding/register.routes.ts';
 import { registerApps } from './apps/apps.routes.ts';
@@ -27,6 +28,7 @@ export const FEATURES: Feature[] = [
   registerPayments,
   registerProfile,
   registerSandboxAutorize,
+  registerSandboxCodes,
   registerPayouts,
   registerOnboarding,
   registerApps,

@@ -7,7 +7,7 @@ import { envConfig, type EnvName, type ServeOptions } from './config/config.ts';
 import type { Ctx } from './context.ts';
 import { openEnvironment } from './platform.ts';
 import { ensureSandboxSeed, type DemoCredentials } from './sandbox/seed.ts';
-import { sandboxUrls } from './sandbox/urls.ts';
+import { sandboxUrls } from './context.ts';
 import { BACKGROUND_WORKERS } from './workers.ts';
 
 export interface Running {

@@ -1,15 +1,8 @@
-import type { Ctx } from './context.ts';
-import { payoutSettlementWorker } from './payouts/payout.routes.ts';
-import { tokenPurgeWorker } from './oauth/purge.ts';
+import type { Worker } from './background/poll-loop.ts';
 import { startCallbackWorker } from './callbacks/callbacks.worker.ts';
-import { startExpiryWorker } from './billing/expiry.worker.ts';
+import { tokenPurgeWorker } from './oauth/purge.ts';
+import { startExpiryWorker } from './payment-intents/expiry.worker.ts';
+import { payoutSettlementWorker } from './payouts/payout.worker.ts';
 
-/** Background loops started with each environment's listener (callback delivery, expiry...). */
-export type Worker = (ctx: Ctx) => () => Promise<void>;
-
-export const BACKGROUND_WORKERS: Worker[] = [
-  (ctx) => payoutSettlementWorker(ctx),
-  (ctx) => tokenPurgeWorker(ctx),
-  (ctx) => startCallbackWorker(ctx),
-  (ctx) => startExpiryWorker(ctx),
-];
+/** Background loops started with each environment's listener, each through pollLoop. */
+export const BACKGROUND_WORKERS: Worker[] = [payoutSettlementWorker, tokenPurgeWorker, startCallbackWorker, startExpiryWorker];

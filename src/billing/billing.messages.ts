@@ -1,10 +1,6 @@
 import { defineMessages } from '../shared/i18n.ts';
 
 export const billingMsg = defineMessages({
-  'billing.not_a_request': {
-    es: 'Esta intención de pago no es una solicitud de pago (request).',
-    en: 'This payment intent is not a payment request.',
-  },
   'billing.pay_token_required': {
     es: 'Indique la cuenta con la que paga el cliente (payToken).',
     en: 'Enter the account the customer pays with (payToken).',
@@ -22,10 +18,6 @@ export const billingMsg = defineMessages({
     en: 'This transaction does not belong to the payment intent.',
   },
   'billing.pin_required': { es: 'Indique el PIN de operaciones.', en: 'Enter the operations PIN.' },
-  'billing.app_unavailable': {
-    es: 'El comercio no puede recibir pagos en este momento.',
-    en: 'The business cannot receive payments right now.',
-  },
   'billing.state_created': { es: 'Pendiente', en: 'Pending' },
   'billing.state_executed': { es: 'Pagada', en: 'Paid' },
   'billing.state_rejected': { es: 'Rechazada', en: 'Declined' },

@@ -16,7 +16,7 @@ export async function executeRequest(ctx: Ctx, caller: ApiCaller, input: Execute
   const intent = await findIntent(ctx.store.db, input.intentId);
   if (!intent || intent.owner_user_id !== caller.user.id) throw new NotFoundError('intent.not_found');
   const errors = new FormErrors();
-  if (intent.intent !== 'request') errors.add(['paymentIntent'], 'billing.not_a_request');
+  if (intent.intent !== 'request') errors.add(['paymentIntent'], 'intent.not_a_request');
   const known = new Set(parseTransactions(intent.transactions_json).map((t) => t.id));
   input.transactionIds.forEach((id, i) => {
     if (id !== undefined && !known.has(id)) errors.add(['transactions', i, 'id'], 'billing.transaction_unknown');

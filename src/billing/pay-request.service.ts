@@ -1,12 +1,11 @@
-import { appIsActive } from '../checkout/checkout.repository.ts';
 import type { Ctx } from '../context.ts';
 import { checkPin } from '../accounts/accounts.service.ts';
 import { isPin } from '../accounts/validation.ts';
 import { withQuery } from '../checkout/checkout.urls.ts';
 import { enqueueCallback } from '../callbacks/outbox.ts';
-import { executeIntentPayment, revokedDistribution } from '../payment-intents/payment-intent.execute.ts';
-import { lockIntent, setIntentState, type IntentRow } from '../payment-intents/payment-intent.repository.ts';
-import { effectiveState, expireIfDue, stateMessage } from '../payment-intents/payment-intent.state.ts';
+import { changeState, execute, openIntent } from '../payment-intents/intent.machine.ts';
+import type { IntentRow } from '../payment-intents/payment-intent.repository.ts';
+import { effectiveState, stateMessage } from '../payment-intents/payment-intent.state.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { InvariantError, moneyRefusal } from '../ledger/invariants.ts';
 import { appStatus, payerWallet } from './requests.repository.ts';
@@ -45,10 +44,10 @@ export const returnCallbackUrl = (row: IntentRow, payerId: string): string =>
   withQuery(row.return_url, { paymentIntent: row.id, payerId });
 
 async function checkBeforePin(ctx: Ctx, intent: IntentRow, accountId: string, nowMs: number): Promise<string> {
-  if (intent.intent !== 'request' || !intent.recipient_user_id) throw refuse('billing.not_a_request');
+  if (intent.intent !== 'request' || !intent.recipient_user_id) throw refuse('intent.not_a_request');
   const state = effectiveState(intent, nowMs);
   if (state !== 'created') throw refuse(stateMessage(state));
-  if ((await appStatus(ctx.store.db, intent.app_id)) !== 'active') throw refuse('billing.app_unavailable');
+  if ((await appStatus(ctx.store.db, intent.app_id)) !== 'active') throw refuse('intent.app_unavailable');
   if (!accountId) throw refuse('billing.pay_token_required', 'payToken');
   const wallet = await payerWallet(ctx.store.db, intent.recipient_user_id, accountId);
   if (!wallet) throw refuse('billing.pay_token_invalid', 'payToken');
@@ -75,17 +74,13 @@ export async function payRequest(ctx: Ctx, intent: IntentRow, input: PayInput): 
   let outcome: Outcome;
   try {
     outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {
-      const locked = await lockIntent(tx, intent.id);
-      if (!locked) throw new NotFoundError('intent.not_found');
-      const row = await expireIfDue(tx, locked, now);
-      if (row.state !== 'created') return { ok: false, refusal: refuse(stateMessage(row.state)) };
+      const row = await openIntent(tx, intent.id, now);
+      if (!row) throw new NotFoundError('intent.not_found');
       // Again under the lock, as for sales: an app suspended during the PIN check takes no money.
-      if (!(await appIsActive(tx, row.app_id))) return { ok: false, refusal: refuse('billing.app_unavailable') };
-      const revoked = await revokedDistribution(tx, row);
-      if (revoked) return { ok: false, refusal: refuse('intent.distribution_not_authorized', undefined, { handle: revoked }) };
-      await executeIntentPayment(tx, row, { userId: payerId, accountId }, now);
+      const done = await execute(tx, row, { userId: payerId, accountId }, now);
+      if (!done.ok) return { ok: false, refusal: refuse(done.key, undefined, done.params) };
       await enqueueCallback(tx, { intentId: row.id, appId: row.app_id, url: returnCallbackUrl(row, payerId), nowMs: now });
-      return { ok: true, row: { ...row, state: 'executed', executed_at: now, payer_user_id: payerId } };
+      return { ok: true, row: done.row };
     });
   } catch (e) {
     const refusal = moneyRefusal(e);
@@ -104,15 +99,14 @@ export async function payRequest(ctx: Ctx, intent: IntentRow, input: PayInput): 
 export async function declineRequest(ctx: Ctx, userId: string, intentId: string): Promise<IntentRow> {
   const now = ctx.clock.now();
   const outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {
-    const locked = await lockIntent(tx, intentId);
-    if (!locked || locked.intent !== 'request' || locked.recipient_user_id !== userId) throw new NotFoundError('intent.not_found');
-    const row = await expireIfDue(tx, locked, now);
-    if (row.state !== 'created') return { ok: false, refusal: refuse(stateMessage(row.state)) };
-    await setIntentState(tx, row.id, ['created'], { state: 'rejected' });
+    const row = await openIntent(tx, intentId, now);
+    if (!row || row.intent !== 'request' || row.recipient_user_id !== userId) throw new NotFoundError('intent.not_found');
+    const declined = await changeState(tx, row, 'reject', now);
+    if (!declined.ok) return { ok: false, refusal: refuse(declined.key) };
     await enqueueCallback(tx, {
       intentId: row.id, appId: row.app_id, url: withQuery(row.cancel_url, { paymentIntent: row.id }), nowMs: now,
     });
-    return { ok: true, row: { ...row, state: 'rejected' } };
+    return { ok: true, row: declined.row };
   });
   if (!outcome.ok) throw outcome.refusal;
   return outcome.row;

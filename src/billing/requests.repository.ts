@@ -48,13 +48,3 @@ export async function paymentRefsOf(db: Db, intentId: string): Promise<string[]>
   const rows = await db.selectFrom('payments').select('ref').where('intent_id', '=', intentId).orderBy('txn_index').execute();
   return rows.map((r) => r.ref);
 }
-
-/** Marks waiting intents past their expiry canceled; returns how many. */
-export async function cancelExpired(db: Db, nowMs: number): Promise<number> {
-  const r = await db.updateTable('payment_intents')
-    .set((eb) => ({ state: 'canceled', canceled_at: eb.ref('expires_at') }))
-    .where('state', 'in', ['created', 'authorized'])
-    .where('expires_at', 'is not', null).where('expires_at', '<=', nowMs)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
-}

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { defaultWorkerId, deliverDue } from './deliver.ts';
-import { pollLoop } from './poll-loop.ts';
+import { pollLoop } from '../background/poll-loop.ts';
 
 export const CALLBACK_POLL_MS = 1000;
 

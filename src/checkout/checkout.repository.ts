@@ -1,10 +1,8 @@
-import { prepared } from '../db/prepared.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
 
 // Reads of the approval page. Locks and state changes of intents go through
-// src/payment-intents/payment-intent.repository.ts, shared with the API.
+// the intent machine (src/payment-intents/intent.machine.ts), shared with the API.
 
 /** The intent with what the page shows of its app and merchant. */
 export async function findIntentForPage(db: Kysely<DB>, id: string) {
@@ -22,14 +20,6 @@ export async function findIntentForPage(db: Kysely<DB>, id: string) {
 }
 
 export type PageIntent = NonNullable<Awaited<ReturnType<typeof findIntentForPage>>>;
-
-/** Suspended or revoked apps take no new approvals. */
-const appStatus = prepared((db, appId: string) => db.selectFrom('apps').select('status').where('id', '=', appId));
-
-export async function appIsActive(tx: Tx, appId: string): Promise<boolean> {
-  const [app] = await appStatus(tx, appId);
-  return app?.status === 'active';
-}
 
 export async function findPayer(db: Kysely<DB>, userId: string) {
   return db.selectFrom('users').select(['id', 'full_name', 'business_name', 'username'])

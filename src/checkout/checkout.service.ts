@@ -1,7 +1,8 @@
 import type { Ctx } from '../context.ts';
-import { firstWallet, lockIntent, setIntentState } from '../payment-intents/payment-intent.repository.ts';
-import { expireIfDue, isExpired } from '../payment-intents/payment-intent.state.ts';
-import { appIsActive, findIntentForPage, findPayer, type PageIntent } from './checkout.repository.ts';
+import { changeState, openIntent, refusalOf } from '../payment-intents/intent.machine.ts';
+import { firstWallet, lockIntent } from '../payment-intents/payment-intent.repository.ts';
+import { isExpired } from '../payment-intents/payment-intent.state.ts';
+import { findIntentForPage, findPayer, type PageIntent } from './checkout.repository.ts';
 import { isRedirectable, withQuery } from './checkout.urls.ts';
 import { merchantView, orderView, type MerchantView, type OrderView } from './checkout.view.ts';
 import './checkout.messages.ts';
@@ -77,21 +78,15 @@ export async function authorizeIntent(ctx: Ctx, id: string, payerUserId: string)
   if (!ID_RE.test(id)) return { kind: 'not_found' };
   return ctx.store.tx(async (tx): Promise<StateChange> => {
     const nowMs = ctx.clock.now();
-    const locked = await lockIntent(tx, id);
-    if (!locked || locked.intent !== 'sale') return { kind: 'not_found' };
-    const row = await expireIfDue(tx, locked, nowMs);
-    if (row.state !== 'created' || !isRedirectable(row.return_url) || !(await appIsActive(tx, row.app_id))) {
-      return { kind: 'unavailable' };
-    }
+    const row = await openIntent(tx, id, nowMs);
+    if (!row || row.intent !== 'sale') return { kind: 'not_found' };
+    if (refusalOf(row, 'authorize', nowMs) || !isRedirectable(row.return_url)) return { kind: 'unavailable' };
     if (row.owner_user_id === payerUserId) return { kind: 'refused' };
     // The balance is checked again when the merchant executes; here it only spares the
     // customer an approval that is bound to fail.
     const wallet = await firstWallet(tx, payerUserId);
     if (!wallet || Number(wallet.balance_minor) < Number(row.total_minor)) return { kind: 'refused' };
-    const approved = await setIntentState(tx, row.id, ['created'], {
-      state: 'authorized', payer_user_id: payerUserId, authorized_at: nowMs,
-    });
-    if (!approved) return { kind: 'unavailable' };
+    if (!(await changeState(tx, row, 'authorize', nowMs, payerUserId)).ok) return { kind: 'unavailable' };
     return { kind: 'redirect', location: withQuery(row.return_url, { paymentIntent: row.id, payerId: payerUserId }) };
   });
 }
@@ -107,10 +102,9 @@ export async function cancelIntent(ctx: Ctx, id: string): Promise<StateChange> {
     const locked = await lockIntent(tx, id);
     if (!locked || locked.intent !== 'sale') return { kind: 'not_found' };
     if (locked.state !== 'created' || !isRedirectable(locked.cancel_url)) return { kind: 'unavailable' };
-    const row = await expireIfDue(tx, locked, nowMs);
-    const canceled = row.state === 'canceled'
-      || await setIntentState(tx, row.id, ['created'], { state: 'canceled', canceled_at: nowMs });
-    if (!canceled) return { kind: 'unavailable' };
+    // An intent that expired meanwhile is written canceled by openIntent; the customer goes back all the same.
+    const row = (await openIntent(tx, id, nowMs))!;
+    if (row.state !== 'canceled' && !(await changeState(tx, row, 'cancel', nowMs)).ok) return { kind: 'unavailable' };
     return { kind: 'redirect', location: withQuery(row.cancel_url, { paymentIntent: row.id }) };
   });
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Ctx } from '../context.ts';
+import { pollLoop, type Worker } from '../background/poll-loop.ts';
 import type { DB } from '../db/schema.ts';
 import { DAY_MS, HOUR_MS } from '../shared/clock.ts';
 
@@ -24,18 +24,6 @@ export async function purgeExpired(db: Kysely<DB>, nowMs: number, refreshIdleSec
   return total + Number(codes.numDeletedRows);
 }
 
-export function tokenPurgeWorker(ctx: Ctx): () => Promise<void> {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running
-      .then(() => (stopped ? 0 : purgeExpired(ctx.store.db, ctx.clock.now(), ctx.config.refreshTokenIdleSec)))
-      .catch((err) => ctx.log.error({ err }, 'token purge failed'));
-  }, HOUR_MS);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
-}
+/** Hourly, and once at start: a process that restarts often still purges. */
+export const tokenPurgeWorker: Worker = (ctx) =>
+  pollLoop(ctx, 'token-purge', HOUR_MS, () => purgeExpired(ctx.store.db, ctx.clock.now(), ctx.config.refreshTokenIdleSec));

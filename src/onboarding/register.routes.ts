@@ -5,8 +5,7 @@ import { ValidationError } from '../shared/errors.ts';
 import { doc, text } from '../shared/input.ts';
 import { page } from '../web/render.ts';
 import { startSession } from '../web/session.ts';
-import { sandboxUrls } from '../sandbox/urls.ts';
-import { registerSandboxCodes } from '../sandbox/codes.routes.ts';
+import { sandboxUrls } from '../context.ts';
 import { emptyForm, formView, type FormView } from './form-view.ts';
 import { registerAccount, REGISTER_ORDER, type AccountKind, type RegistrationInput } from './register.service.ts';
 
@@ -36,7 +35,6 @@ function readInput(kind: AccountKind, body: Record<string, unknown>): { input: R
 }
 
 export async function registerOnboarding(app: FastifyInstance, ctx: Ctx): Promise<void> {
-  await registerSandboxCodes(app, ctx);
 
   app.get('/register', { config: { web: true } }, async (request, reply) => {
     if (request.pageUser) return reply.redirect('/wallet', 303);

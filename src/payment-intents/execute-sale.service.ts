@@ -4,11 +4,8 @@ import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { InvariantError, moneyRefusal } from '../ledger/invariants.ts';
 import { FormErrors } from '../shared/form.ts';
 import { doc, text } from '../shared/input.ts';
-import { executeIntentPayment, revokedDistribution } from './payment-intent.execute.ts';
-import { firstWallet, lockIntent, type IntentRow } from './payment-intent.repository.ts';
-import { expireIfDue, stateMessage } from './payment-intent.state.ts';
-import { appIsActive } from '../checkout/checkout.repository.ts';
-import '../billing/billing.messages.ts';
+import { execute, openIntent, refusalOf } from './intent.machine.ts';
+import { firstWallet, type IntentRow } from './payment-intent.repository.ts';
 
 export const EXECUTE_SALE_SHAPE = { paymentIntent: null, payer: null } as const;
 
@@ -55,21 +52,17 @@ export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSal
   let outcome: Outcome;
   try {
     outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {
-      const locked = await lockIntent(tx, input.intentId);
-      if (!locked || locked.owner_user_id !== caller.user.id) throw new NotFoundError('intent.not_found');
-      if (locked.intent !== 'sale') return refuse((e) => e.add(['paymentIntent'], 'intent.not_a_sale'));
-      const row = await expireIfDue(tx, locked, now);
-      if (row.state !== 'authorized') return refuse((e) => e.global(stateMessage(row.state)));
+      const row = await openIntent(tx, input.intentId, now);
+      if (!row || row.owner_user_id !== caller.user.id) throw new NotFoundError('intent.not_found');
+      if (row.intent !== 'sale') return refuse((e) => e.add(['paymentIntent'], 'intent.not_a_sale'));
+      const refused = refusalOf(row, 'execute', now);
+      if (refused) return refuse((e) => e.global(refused));
       if (row.payer_user_id !== input.payerId) return refuse((e) => e.add(['payer'], 'intent.wrong_payer'));
       if (row.payer_user_id === row.owner_user_id) return refuse((e) => e.add(['payer'], 'intent.payer_is_merchant'));
-      // As for requests: a suspended or revoked app's sales take no money, whichever token asks.
-      if (!(await appIsActive(tx, row.app_id))) return refuse((e) => e.global('billing.app_unavailable'));
       const wallet = await firstWallet(tx, row.payer_user_id);
       if (!wallet) return refuse((e) => e.global('intent.payer_no_wallet'));
-      const revoked = await revokedDistribution(tx, row);
-      if (revoked) return refuse((e) => e.global('intent.distribution_not_authorized', { handle: revoked }));
-      await executeIntentPayment(tx, row, { userId: row.payer_user_id, accountId: wallet.id }, now);
-      return { ok: true, row: { ...row, state: 'executed', executed_at: now } };
+      const done = await execute(tx, row, { userId: row.payer_user_id, accountId: wallet.id }, now);
+      return done.ok ? { ok: true, row: done.row } : refuse((e) => e.global(done.key, done.params));
     });
   } catch (e) {
     const refusal = moneyRefusal(e);

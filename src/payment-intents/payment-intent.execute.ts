@@ -1,5 +1,5 @@
 import { isUniqueViolation, type Tx } from '../db/store.ts';
-import { prepared, preparedWrite } from '../db/prepared.ts';
+import { prepared } from '../db/prepared.ts';
 import type { PaymentsTable } from '../db/schema.ts';
 import { postEntry, type Posting } from '../ledger/ledger.ts';
 import { PAYMENT_STATUS, PAYMENT_TYPE } from '../payments/payment.types.ts';
@@ -8,9 +8,8 @@ import { newId } from '../shared/ids.ts';
 import type { IntentRow } from './payment-intent.repository.ts';
 import { parseTransactions, type StoredTransaction } from './payment-intent.types.ts';
 
-// The money movement of an intent, shared by sales (execute/sale.json) and requests
-// (execute/request.json, wallet payment). The caller holds the intent row's lock and
-// has checked state, payer and PIN; this only moves the money, exactly once.
+// The money movement of an intent, for the intent machine only (intent.machine.ts), which
+// holds the intent row's lock, has checked state and payer, and writes the state after.
 
 const PAYMENT_COLUMNS = [
   'id', 'ref', 'intent_id', 'txn_index', 'entry_id', 'type', 'status', 'amount_minor', 'currency', 'description',
@@ -18,10 +17,6 @@ const PAYMENT_COLUMNS = [
 ] as const;
 const insertPayment = prepared((tx, values: unknown[]) => tx.insertInto('payments')
   .values(Object.fromEntries(PAYMENT_COLUMNS.map((c, i) => [c, values[i]])) as unknown as PaymentsTable));
-
-const markExecuted = preparedWrite((tx, executedAt: number, payerUserId: string, id: string) => tx.updateTable('payment_intents')
-  .set({ state: 'executed', executed_at: executedAt, payer_user_id: payerUserId })
-  .where('id', '=', id).where('state', 'in', ['created', 'authorized']));
 
 export interface PayerSource {
   userId: string;
@@ -64,7 +59,7 @@ export async function revokedDistribution(tx: Tx, intent: IntentRow): Promise<st
 }
 
 /**
- * One ledger entry (ref P...) and one payments row per transaction, then state `executed`.
+ * One ledger entry (ref P...) and one payments row per transaction.
  * Throws InvariantError 'balance_must_not_go_negative' when the payer cannot cover it and
  * 'execute_at_most_once' when the intent was already paid; the caller's transaction must
  * then roll back (store.tx does when the error propagates).
@@ -91,7 +86,5 @@ export async function executeIntentPayment(
     }
     done.push({ id, ref: entry.ref, txnIndex, entryId: entry.id });
   }
-  const moved = await markExecuted(tx, nowMs, payer.userId, intent.id);
-  if (moved !== 1) throw new InvariantError('execute_at_most_once', `intent ${intent.id} is no longer waiting`);
   return done;
 }

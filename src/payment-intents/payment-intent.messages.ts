@@ -110,4 +110,25 @@ export const intentMsg = defineMessages({
     es: 'Token de acceso del sandbox inválido.',
     en: 'Invalid sandbox access token.',
   },
+  'intent.not_a_request': {
+    es: 'Esta intención de pago no es una solicitud de pago (request).',
+    en: 'This payment intent is not a payment request.',
+  },
+  'intent.app_unavailable': {
+    es: 'El comercio no puede recibir pagos en este momento.',
+    en: 'The business cannot receive payments right now.',
+  },
+  'annul.not_executed': {
+    es: 'Solo se puede anular un pago ejecutado.',
+    en: 'Only an executed payment can be annulled.',
+  },
+  'annul.window_passed': {
+    es: 'Este pago ya no puede anularse: pasaron más de 24 horas desde su ejecución.',
+    en: 'This payment can no longer be annulled: more than 24 hours have passed since it was executed.',
+  },
+  'annul.insufficient_funds': {
+    es: 'No se puede anular: el saldo del comercio o de una cuenta de distribución no alcanza para devolver este pago.',
+    en: 'It cannot be annulled: the balance of the business or of a distribution account does not cover the refund.',
+  },
+  'annul.description': { es: 'Anulación del pago {ref}', en: 'Annulment of payment {ref}' },
 });

@@ -1,6 +1,6 @@
 import { prepared } from '../db/prepared.ts';
 import { sql, type Kysely } from 'kysely';
-import type { DB, IntentState, PaymentIntentsTable } from '../db/schema.ts';
+import type { DB, PaymentIntentsTable } from '../db/schema.ts';
 import { forUpdate, type Tx } from '../db/store.ts';
 
 export type IntentRow = PaymentIntentsTable;
@@ -34,13 +34,6 @@ export async function findIntent(db: Db, id: string): Promise<IntentRow | undefi
 export async function lockIntent(tx: Tx, id: string): Promise<IntentRow | undefined> {
   if (!id || id.length > ID_MAX) return undefined;
   return (await intentByIdLocked(tx, id))[0];
-}
-
-export async function setIntentState(
-  tx: Tx, id: string, from: IntentState[], patch: Partial<Omit<IntentRow, 'id'>> & { state: IntentState },
-): Promise<boolean> {
-  const r = await tx.updateTable('payment_intents').set(patch).where('id', '=', id).where('state', 'in', from).executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
 }
 
 export async function listIntents(db: Db, ownerUserId: string, offset: number, limit: number): Promise<IntentRow[]> {

@@ -1,7 +1,6 @@
 import type { IntentState } from '../db/schema.ts';
 import { DAY_MS } from '../shared/clock.ts';
-import type { Tx } from '../db/store.ts';
-import { setIntentState, type IntentRow } from './payment-intent.repository.ts';
+import type { IntentRow } from './payment-intent.repository.ts';
 
 /** An executed intent can be annulled for this long after its execution. */
 export const ANNUL_WINDOW_MS = DAY_MS;
@@ -22,15 +21,4 @@ export function canAnnul(row: Pick<IntentRow, 'state' | 'executed_at'>, nowMs: n
 /** The message key explaining why an intent in this state cannot take the asked step. */
 export function stateMessage(state: IntentState): string {
   return `intent.state_${state}`;
-}
-
-/**
- * Writes the lazy expiry: call it on a locked row before a state change. Returns the row
- * as it now stands (state canceled, canceled_at = the moment it expired).
- */
-export async function expireIfDue(tx: Tx, row: IntentRow, nowMs: number): Promise<IntentRow> {
-  if (!isExpired(row, nowMs)) return row;
-  const canceledAt = row.expires_at ?? nowMs;
-  await setIntentState(tx, row.id, ['created', 'authorized'], { state: 'canceled', canceled_at: canceledAt });
-  return { ...row, state: 'canceled', canceled_at: canceledAt };
 }

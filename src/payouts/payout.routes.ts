@@ -10,8 +10,7 @@ import { doc, text } from '../shared/input.ts';
 import { formatMinor } from '../shared/money.ts';
 import { BANKS } from './banks.ts';
 import { listBatchesSchema, registerItemGetSchema, registerItemSchema, showBatchSchema, submitBatchSchema } from './payout.schema.ts';
-import { ownBatch, readType, registerItem, settleDue, submitBatch } from './payout.service.ts';
-import type { Worker } from '../workers.ts';
+import { ownBatch, readType, registerItem, submitBatch } from './payout.service.ts';
 
 type Batch = PayoutBatchesTable;
 
@@ -75,17 +74,3 @@ export async function registerPayouts(app: FastifyInstance, ctx: Ctx): Promise<v
     });
   });
 }
-
-/** Settles interbank batches once their 24 hours have passed. */
-export const payoutSettlementWorker: Worker = (ctx) => {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(() => (stopped ? 0 : settleDue(ctx))).catch((err) => ctx.log.error({ err }, 'payout settlement failed'));
-  }, 60_000);
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
-};

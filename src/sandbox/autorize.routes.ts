@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../context.ts';
-import { approveWithSandboxTester } from '../payment-intents/sandbox-approval.service.ts';
+import { approveWithSandboxTester } from './approval.service.ts';
 import { serializeIntent } from '../payment-intents/payment-intent.serializer.ts';
 import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { defineMessages } from '../shared/i18n.ts';

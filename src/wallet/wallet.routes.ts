@@ -6,7 +6,8 @@ import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { t } from '../shared/i18n.ts';
 import { doc, text } from '../shared/input.ts';
 import { page } from '../web/render.ts';
-import { addWalletAction, requireUser } from '../web/pages.routes.ts';
+import { addWalletAction, requireUser, walletActionsHtml } from '../web/pages.routes.ts';
+import { movementsOf } from './movements.ts';
 import { emptyForm, formView, type FormView } from '../onboarding/form-view.ts';
 import { addFundsToWallet } from './funds.service.ts';
 import { executeTransfer, newConfirmationNonce, previewTransfer, SEND_ORDER, type SendInput, type TransferPreview } from './transfer.service.ts';
@@ -38,6 +39,12 @@ addWalletAction((request) => {
 export async function registerWallet(app: FastifyInstance, ctx: Ctx): Promise<void> {
   const web = { config: { web: true }, preHandler: requireUser };
   const post = { config: { web: true }, preHandler: [requireUser, app.csrfProtection] };
+
+  app.get('/wallet', web, async (request, reply) => {
+    const user = request.pageUser!;
+    const [accounts, movements] = await Promise.all([walletsOf(ctx.store.db, user.id), movementsOf(ctx.store.db, user.id)]);
+    return page(request, reply, 'wallet', { accounts, movements, walletActions: await walletActionsHtml(request) });
+  });
 
   app.get('/wallet/send', web, async (request, reply) => {
     const q = request.query as Record<string, unknown>;

@@ -2,13 +2,11 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { signIn } from '../accounts/accounts.service.ts';
-import { walletsOf } from '../accounts/accounts.service.ts';
-import { movementsOf } from '../wallet/movements.ts';
 import { t } from '../shared/i18n.ts';
 import { doc, text } from '../shared/input.ts';
 import { page, STATIC_DIR } from './render.ts';
 import { endSession, sessionUser, startSession } from './session.ts';
-import { sandboxUrls } from '../sandbox/urls.ts';
+import { sandboxUrls } from '../context.ts';
 
 /** Only local paths may be a destination after sign-in. */
 export function safeNext(next: unknown, fallback = '/wallet'): string {
@@ -67,12 +65,6 @@ export async function registerPages(app: FastifyInstance, ctx: Ctx): Promise<voi
     await endSession(ctx, request, reply, 'user');
     return reply.redirect('/login?out=1', 303);
   });
-
-  app.get('/wallet', { config: { web: true }, preHandler: requireUser }, async (request, reply) => {
-    const user = request.pageUser!;
-    const [accounts, movements] = await Promise.all([walletsOf(ctx.store.db, user.id), movementsOf(ctx.store.db, user.id)]);
-    return page(request, reply, 'wallet', { accounts, movements, walletActions: await walletActionsHtml(request) });
-  });
 }
 
 /** Features that add buttons to the wallet page register a renderer here. */
@@ -81,7 +73,8 @@ const walletActionRenderers: WalletAction[] = [];
 export function addWalletAction(fn: WalletAction): void {
   walletActionRenderers.push(fn);
 }
-async function walletActionsHtml(request: FastifyRequest): Promise<string> {
+/** The wallet page's extra blocks, in the order features registered them. */
+export async function walletActionsHtml(request: FastifyRequest): Promise<string> {
   const parts = await Promise.all(walletActionRenderers.map(async (fn) => fn(request)));
   return parts.join('');
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expireDue } from '../../src/billing/expiry.worker.ts';
+import { expireDue } from '../../src/payment-intents/expiry.worker.ts';
 import type { PayerCreds } from '../../src/sandbox/demo.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { get } from '../helpers/http.ts';

@@ -1,13 +1,12 @@
 import { randomInt } from 'node:crypto';
 import type { Ctx } from '../context.ts';
 import { checkNewUser, checkPin, insertUser } from '../accounts/accounts.service.ts';
-import { addTestFunds } from '../sandbox/funds.ts';
+import { addTestFunds } from './funds.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { FormErrors } from '../shared/form.ts';
 import { randomCode } from '../shared/ids.ts';
-import { firstWallet, lockIntent, setIntentState, type IntentRow } from './payment-intent.repository.ts';
-import { expireIfDue, stateMessage } from './payment-intent.state.ts';
-import { appIsActive } from '../checkout/checkout.repository.ts';
+import { appIsActive, changeState, openIntent, refusalOf } from '../payment-intents/intent.machine.ts';
+import { firstWallet, type IntentRow } from '../payment-intents/payment-intent.repository.ts';
 import '../billing/billing.messages.ts';
 import '../checkout/checkout.messages.ts';
 
@@ -87,13 +86,13 @@ export async function approveWithSandboxTester(
   }
   const now = ctx.clock.now();
   const outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {
-    const locked = await lockIntent(tx, intentId);
-    if (!locked) throw new NotFoundError('intent.not_found');
-    if (locked.intent !== 'sale') return { ok: false, errors: new FormErrors().add(['id'], 'intent.not_a_sale') };
-    const row = await expireIfDue(tx, locked, now);
-    if (row.state !== 'created') return { ok: false, errors: new FormErrors().global(stateMessage(row.state)) };
+    const row = await openIntent(tx, intentId, now);
+    if (!row) throw new NotFoundError('intent.not_found');
+    if (row.intent !== 'sale') return { ok: false, errors: new FormErrors().add(['id'], 'intent.not_a_sale') };
+    const refused = refusalOf(row, 'authorize', now);
+    if (refused) return { ok: false, errors: new FormErrors().global(refused) };
     // As on the checkout page: a suspended or revoked app's sales take no approvals.
-    if (!(await appIsActive(tx, row.app_id))) return { ok: false, errors: new FormErrors().global('billing.app_unavailable') };
+    if (!(await appIsActive(tx, row.app_id))) return { ok: false, errors: new FormErrors().global('intent.app_unavailable') };
     if (row.owner_user_id === tester.userId) return { ok: false, errors: new FormErrors().add(['payer'], 'checkout.own_intent') };
     const wallet = await tx.selectFrom('digital_accounts').select('balance_minor').where('id', '=', tester.accountId)
       .executeTakeFirstOrThrow();
@@ -104,8 +103,8 @@ export async function approveWithSandboxTester(
       // From the merchant's own test funding: no developer can use up everyone's.
       await addTestFunds(tx, tester.accountId, total - balance + TOP_UP_CUSHION_MINOR, now, 'Fondos de prueba (aprobación automática)', row.owner_user_id);
     }
-    await setIntentState(tx, row.id, ['created'], { state: 'authorized', payer_user_id: tester.userId, authorized_at: now });
-    return { ok: true, row: { ...row, state: 'authorized', payer_user_id: tester.userId, authorized_at: now } };
+    const approved = await changeState(tx, row, 'authorize', now, tester.userId);
+    return approved.ok ? approved : { ok: false, errors: new FormErrors().global(approved.key) };
   });
   if (!outcome.ok) throw new ValidationError(outcome.errors.toTree({ ...AUTORIZE_SHAPE }));
   return outcome.row;

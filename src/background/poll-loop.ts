@@ -25,3 +25,6 @@ export function pollLoop(ctx: Ctx, name: string, intervalMs: number, pass: () =>
     await running;
   };
 }
+
+/** A background loop started with each environment's listener; the function it returns stops it. */
+export type Worker = (ctx: Ctx) => () => Promise<void>;

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
-import { pollLoop } from '../callbacks/poll-loop.ts';
-import { cancelExpired } from './requests.repository.ts';
+import { pollLoop } from '../background/poll-loop.ts';
+import { expireDue as expireIntents } from './intent.machine.ts';
 
 export const EXPIRY_POLL_MS = 30_000;
 
@@ -10,7 +10,7 @@ export const EXPIRY_POLL_MS = 30_000;
  * state say it too. One conditional UPDATE: an intent executed meanwhile is left alone.
  */
 export async function expireDue(ctx: Ctx): Promise<number> {
-  return cancelExpired(ctx.store.db, ctx.clock.now());
+  return ctx.store.tx((tx) => expireIntents(tx, ctx.clock.now()));
 }
 
 export function startExpiryWorker(ctx: Ctx): () => Promise<void> {

@@ -1,0 +1,144 @@
+import { prepared } from '../db/prepared.ts';
+import type { IntentState } from '../db/schema.ts';
+import type { Tx } from '../db/store.ts';
+import { InvariantError } from '../ledger/invariants.ts';
+import { reverseEntry } from '../ledger/ledger.ts';
+import { PAYMENT_STATUS } from '../payments/payment.types.ts';
+import { t } from '../shared/i18n.ts';
+import { executeIntentPayment, revokedDistribution, type ExecutedPayment } from './payment-intent.execute.ts';
+import { lockIntent, type IntentRow } from './payment-intent.repository.ts';
+import { canAnnul, isExpired, stateMessage } from './payment-intent.state.ts';
+import './payment-intent.messages.ts';
+
+// The one core of payment intents: the table of state changes, the checks every change
+// makes under the intent's row lock, and the only code that writes `payment_intents.state`
+// or moves an intent's money. Checkout, billing, annulment, the sandbox and the expiry
+// worker all come through here.
+
+type Kind = IntentRow['intent'];
+
+interface Transition {
+  /** Allowed starting states, per kind of intent (absent: that kind never takes it). */
+  from: Partial<Record<Kind, IntentState[]>>;
+  to: IntentState;
+  /** The timestamp column the change stamps with its moment. */
+  stamp?: 'authorized_at' | 'executed_at' | 'annulled_at' | 'canceled_at';
+}
+
+export const TRANSITIONS = {
+  /** The customer authorizes a sale on the checkout page (or the sandbox does for them). */
+  authorize: { from: { sale: ['created'] }, to: 'authorized', stamp: 'authorized_at' },
+  /** The customer cancels a sale on the checkout page. */
+  cancel: { from: { sale: ['created'] }, to: 'canceled', stamp: 'canceled_at' },
+  /** Nobody acted in time. */
+  expire: { from: { sale: ['created', 'authorized'], request: ['created'] }, to: 'canceled', stamp: 'canceled_at' },
+  /** The money moves: a sale after authorization, a request when its payer pays. */
+  execute: { from: { sale: ['authorized'], request: ['created'] }, to: 'executed', stamp: 'executed_at' },
+  /** The payer declines a request. */
+  reject: { from: { request: ['created'] }, to: 'rejected' },
+  /** The merchant annuls within 24 hours of execution; every movement is reversed. */
+  annul: { from: { sale: ['executed'], request: ['executed'] }, to: 'annulled', stamp: 'annulled_at' },
+} as const satisfies Record<string, Transition>;
+
+export type Action = keyof typeof TRANSITIONS;
+
+const fromStates = (action: Action, kind: Kind): readonly IntentState[] =>
+  (TRANSITIONS[action].from as Partial<Record<Kind, readonly IntentState[]>>)[kind] ?? [];
+
+/** Why this intent cannot take this step now (a message key), or undefined when it can. */
+export function refusalOf(row: IntentRow, action: Action, nowMs: number): string | undefined {
+  if (fromStates(action, row.intent).length === 0) return row.intent === 'sale' ? 'intent.not_a_request' : 'intent.not_a_sale';
+  if (action === 'annul' && !canAnnul(row, nowMs)) {
+    if (row.state === 'executed') return 'annul.window_passed';
+    if (row.state === 'created' || row.state === 'authorized') return 'annul.not_executed';
+  }
+  return fromStates(action, row.intent).includes(row.state) ? undefined : stateMessage(row.state);
+}
+
+/** The one writer of an intent's state: only from the table's states; false when it had moved on. */
+async function write(tx: Tx, row: IntentRow, action: Action, nowMs: number, extra: Partial<IntentRow> = {}): Promise<IntentRow | undefined> {
+  const tr: Transition = TRANSITIONS[action];
+  const patch: Partial<IntentRow> = { ...extra, state: tr.to, ...(tr.stamp ? { [tr.stamp]: nowMs } : {}) };
+  const r = await tx.updateTable('payment_intents').set(patch).where('id', '=', row.id)
+    .where('state', 'in', [...fromStates(action, row.intent)]).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1 ? { ...row, ...patch } : undefined;
+}
+
+/**
+ * The intent, locked for the rest of the transaction, with a lazy expiry written first: an
+ * intent still waiting past expires_at is committed as canceled at that moment.
+ */
+export async function openIntent(tx: Tx, id: string, nowMs: number): Promise<IntentRow | undefined> {
+  const row = await lockIntent(tx, id);
+  if (!row || !isExpired(row, nowMs)) return row;
+  const canceledAt = row.expires_at ?? nowMs;
+  return (await write(tx, row, 'expire', canceledAt)) ?? row;
+}
+
+const appStatus = prepared((db, appId: string) => db.selectFrom('apps').select('status').where('id', '=', appId));
+
+/** Suspended or revoked apps take no approvals and move no money, whichever token asks. */
+export async function appIsActive(tx: Tx, appId: string): Promise<boolean> {
+  const [app] = await appStatus(tx, appId);
+  return app?.status === 'active';
+}
+
+export type Step = { ok: true; row: IntentRow } | { ok: false; key: string; params?: Record<string, string | number> };
+
+/** authorize / cancel / reject: a change that moves no money. */
+export async function changeState(tx: Tx, row: IntentRow, action: 'authorize' | 'cancel' | 'reject', nowMs: number, payerUserId?: string): Promise<Step> {
+  const refused = refusalOf(row, action, nowMs);
+  if (refused) return { ok: false, key: refused };
+  if (action === 'authorize' && !(await appIsActive(tx, row.app_id))) return { ok: false, key: 'intent.app_unavailable' };
+  const next = await write(tx, row, action, nowMs, payerUserId ? { payer_user_id: payerUserId } : {});
+  return next ? { ok: true, row: next } : { ok: false, key: stateMessage(row.state) };
+}
+
+/**
+ * Executes: the app must still be active and every distribution account still authorized;
+ * then one ledger entry per transaction and state `executed`. A broken money invariant
+ * (insufficient funds, bound) throws InvariantError and the caller's transaction rolls back.
+ */
+export async function execute(
+  tx: Tx, row: IntentRow, payer: { userId: string; accountId: string }, nowMs: number,
+): Promise<{ ok: true; row: IntentRow; payments: ExecutedPayment[] } | Extract<Step, { ok: false }>> {
+  const refused = refusalOf(row, 'execute', nowMs);
+  if (refused) return { ok: false, key: refused };
+  if (!(await appIsActive(tx, row.app_id))) return { ok: false, key: 'intent.app_unavailable' };
+  const revoked = await revokedDistribution(tx, row);
+  if (revoked) return { ok: false, key: 'intent.distribution_not_authorized', params: { handle: revoked } };
+  const payments = await executeIntentPayment(tx, row, payer, nowMs);
+  const next = await write(tx, row, 'execute', nowMs, { payer_user_id: payer.userId });
+  if (!next) throw new InvariantError('execute_at_most_once', `intent ${row.id} is no longer waiting`);
+  return { ok: true, row: next, payments };
+}
+
+/** Annuls: one reversing entry per payment (distributions included), payments canceled, state `annulled`. */
+export async function annul(tx: Tx, row: IntentRow, nowMs: number): Promise<Step> {
+  const refused = refusalOf(row, 'annul', nowMs);
+  if (refused) return { ok: false, key: refused };
+  const payments = await tx.selectFrom('payments').select(['id', 'ref', 'entry_id'])
+    .where('intent_id', '=', row.id).where('status', '=', PAYMENT_STATUS.completed).orderBy('txn_index').execute();
+  for (const p of payments) {
+    await reverseEntry(tx, p.entry_id, { kind: 'annulment', description: t('es', 'annul.description', { ref: p.ref }), nowMs });
+  }
+  await tx.updateTable('payments').set({ status: PAYMENT_STATUS.canceled, updated_at: nowMs })
+    .where('intent_id', '=', row.id).where('status', '=', PAYMENT_STATUS.completed).execute();
+  const next = await write(tx, row, 'annul', nowMs);
+  if (!next) throw new InvariantError('reverse_at_most_once', `intent ${row.id} is no longer executed`);
+  return { ok: true, row: next };
+}
+
+/** Writes the expiry of every intent still waiting past its moment; returns how many. */
+export async function expireDue(tx: Tx, nowMs: number): Promise<number> {
+  let n = 0;
+  for (const kind of ['sale', 'request'] as const) {
+    const r = await tx.updateTable('payment_intents')
+      .set((eb) => ({ state: TRANSITIONS.expire.to, canceled_at: eb.ref('expires_at') }))
+      .where('intent', '=', kind).where('state', 'in', [...fromStates('expire', kind)])
+      .where('expires_at', 'is not', null).where('expires_at', '<=', nowMs)
+      .executeTakeFirst();
+    n += Number(r.numUpdatedRows);
+  }
+  return n;
+}
