@@ -31,8 +31,8 @@ const layerRules = LAYERS.slice(0, -1).map((layer, i) => ({
 module.exports = {
   forbidden: [
     {
-      name: 'no-circular', severity: 'error', comment: 'Files import each other one way (a type-only import is no dependency at run time).',
-      from: {}, to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+      name: 'no-circular', severity: 'error', comment: 'Files import each other one way (a type-only import is no dependency at run time; a lazy import loads on demand).',
+      from: {}, to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only', 'dynamic-import'] } },
     },
     ...layerRules,
     {
@@ -43,6 +43,12 @@ module.exports = {
       name: 'intent-money-through-the-machine', severity: 'error',
       comment: "Only the intent machine moves an intent's money.",
       from: { pathNot: '^src/payment-intents/intent\\.machine\\.ts$' }, to: { path: '^src/payment-intents/payment-intent\\.execute\\.ts$' },
+    },
+    {
+      name: 'cli-loads-lazily', severity: 'error',
+      comment: '`mpandco --help` loads only the command list; each command is imported when it runs.',
+      from: { path: '^src/cli/(main|registry|command)\\.ts$' },
+      to: { pathNot: '^src/cli/(registry|command)\\.ts$', dependencyTypesNot: ['dynamic-import', 'type-only'] },
     },
     {
       name: 'fastify-at-the-edge', severity: 'error',

@@ -1,7 +1,8 @@
 import readline from 'node:readline';
 import type { Ctx } from '../context.ts';
-import type { Command } from './commands.ts';
-import { envArg, output, parse, UsageError, withEnv, type Options } from './args.ts';
+import { envArg, output, parse, withEnv, type Options } from './args.ts';
+import { UsageError, type Command } from './command.ts';
+import { REGISTRY } from './registry.ts';
 import { AUDIT_ACTIONS, listAudit, type Actor } from '../audit/audit.service.ts';
 import {
   activateApp, changeAppStatus, checkReason, decideDistribution, refuseGolive, resolveAppId, setBilling,
@@ -122,10 +123,12 @@ const SUBS: Record<string, Sub> = {
   },
 };
 
-const USAGE = `admin <${Object.keys(SUBS).join('|')}> [--env production|sandbox] [--operator USERNAME] [--json]`;
+
+/** Its subcommands, as the registry lists them without loading this file. */
+export const ADMIN_SUBS = Object.keys(SUBS);
 
 export const adminCommand: Command = {
-  usage: USAGE,
+  usage: REGISTRY.admin.usage,
   async run(argv) {
     const [name, ...rest] = argv;
     const sub = name ? SUBS[name] : undefined;

@@ -2,8 +2,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Ctx } from '../context.ts';
 import { envConfig, ConfigError, type EnvName } from '../config/config.ts';
 import { openEnvironment } from '../platform.ts';
+import { UsageError } from './command.ts';
 
-export class UsageError extends Error {}
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -7,14 +7,13 @@ import { issueCodes } from '../onboarding/codes.service.ts';
 import { parseMoney, formatExactMinor } from '../shared/money.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { translateTree } from '../http/errors.ts';
-import { envArg, output, parse, UsageError, withEnv } from './args.ts';
-import { adminCommand } from './admin.ts';
-
-export type Command = { usage: string; run: (argv: string[]) => Promise<number> };
+import { envArg, output, parse, withEnv } from './args.ts';
+import { UsageError, type Command } from './command.ts';
+import { REGISTRY } from './registry.ts';
 
 export const COMMANDS: Record<string, Command> = {
   serve: {
-    usage: 'serve [--env sandbox|production|both] [--port N] [--host H] [--public-url URL] [--data-dir DIR] [--tls-cert F --tls-key F] [--trust-proxy] [--workers N]',
+    usage: REGISTRY.serve.usage,
     async run(argv) {
       const { values } = parse(argv, {
         env: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'public-url': { type: 'string' },
@@ -48,7 +47,7 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   migrate: {
-    usage: 'migrate [--env sandbox|production|both] [--data-dir DIR]',
+    usage: REGISTRY.migrate.usage,
     async run(argv) {
       const { values } = parse(argv, { env: { type: 'string' } });
       let envs;
@@ -66,7 +65,7 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   ledger: {
-    usage: 'ledger verify [--env sandbox|production|both] [--json]',
+    usage: REGISTRY.ledger.usage,
     async run(argv) {
       const { values, positionals } = parse(argv, { env: { type: 'string' } });
       if (positionals[0] !== 'verify') throw new UsageError('unknown ledger command; try: ledger verify');
@@ -88,7 +87,7 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   sandbox: {
-    usage: 'sandbox merchant [--json] | sandbox payer [--balance AMOUNT] [--count N] [--json]',
+    usage: REGISTRY.sandbox.usage,
     async run(argv) {
       const { values, positionals } = parse(argv, { balance: { type: 'string' }, count: { type: 'string' } });
       const what = positionals[0];
@@ -124,7 +123,7 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   codes: {
-    usage: 'codes [--env sandbox] --type regular|commercial [--count N] [--json]',
+    usage: REGISTRY.codes.usage,
     async run(argv) {
       const { values } = parse(argv, { env: { type: 'string' }, type: { type: 'string' }, count: { type: 'string' } });
       const env = envArg(values.env, 'sandbox');
@@ -142,7 +141,6 @@ export const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
-  admin: adminCommand,
 };
 
 /** Turns a validation error from a service into readable lines for the terminal. */

@@ -1,9 +1,8 @@
-import { COMMANDS, describeValidation } from './commands.ts';
-import { UsageError } from './args.ts';
-import { ValidationError } from '../shared/errors.ts';
+import { UsageError } from './command.ts';
+import { REGISTRY } from './registry.ts';
 
 function usage(): string {
-  return ['usage: mpandco <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  mpandco ${c.usage}`), ''].join('\n');
+  return ['usage: mpandco <command> [options]', '', ...Object.values(REGISTRY).map((c) => `  mpandco ${c.usage}`), ''].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -12,23 +11,25 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage());
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = REGISTRY[name];
+  if (!entry) {
     process.stderr.write(`mpandco: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`usage: mpandco ${command.usage}\n`);
+    process.stdout.write(`usage: mpandco ${entry.usage}\n`);
     return 0;
   }
   try {
-    return await command.run(rest);
+    return await (await entry.load()).run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`mpandco ${name}: ${e.message}\nusage: mpandco ${command.usage}\n`);
+      process.stderr.write(`mpandco ${name}: ${e.message}\nusage: mpandco ${entry.usage}\n`);
       return 2;
     }
+    const { ValidationError } = await import('../shared/errors.ts');
     if (e instanceof ValidationError) {
+      const { describeValidation } = await import('./commands.ts');
       process.stderr.write(`mpandco ${name}: ${describeValidation(e)}\n`);
       return 1;
     }
