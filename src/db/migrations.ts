@@ -1,5 +1,8 @@
 import { sql, type Kysely, type Migration, type CreateTableBuilder } from 'kysely';
 import { ledgerEnforced } from './ledger-rules.migration.ts';
+import { rateLimits } from './rate-limits.migration.ts';
+import { refSequence } from './ref-sequence.migration.ts';
+import { mailOutbox, passwordResets, topups, withdrawals } from './wallet.migration.ts';
 
 // One list of migrations for both dialects. Only column types differ, chosen here.
 type Dialect = 'sqlite' | 'postgres';
@@ -443,6 +446,12 @@ const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0008_idempotency_heartbeat', idempotencyHeartbeat],
   ['0009_dashboard', dashboard],
   ['0010_ledger_enforced', ledgerEnforced],
+  ['0011_mail_outbox', mailOutbox],
+  ['0012_password_resets', passwordResets],
+  ['0013_topups', topups],
+  ['0014_withdrawals', withdrawals],
+  ['0020_rate_limits', rateLimits],
+  ['0030_ref_sequence', refSequence],
 ];
 
 type MigrationStore = {

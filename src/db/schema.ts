@@ -218,6 +218,13 @@ export interface IdempotencyKeysTable {
   heartbeat_at?: number | null;
 }
 
+/** One route's request count for one client in its current window, shared by every node (0020). */
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  window_ends_at: number;
+}
+
 export interface GoliveRequestsTable {
   id: string;
   app_id: string;
@@ -255,6 +262,8 @@ export interface PayoutBatchesTable {
   entry_id: string | null;
   created_at: number;
   submitted_at: number | null;
+  /** The entry that paid the batch out to the banks (0014). */
+  settled_entry_id?: string | null;
 }
 
 export interface PayoutItemsTable {
@@ -301,6 +310,109 @@ export interface AppRequestsTable {
   seen_at: number | null;
 }
 
+/** E-mail waiting for, or done with, its delivery: written in the transaction of its event (0011). */
+export interface MailOutboxTable {
+  id: string;
+  kind: string;
+  user_id: string | null;
+  to_address: string;
+  locale: 'es' | 'en';
+  subject: string;
+  text_body: string;
+  html_body: string;
+  status: 'pending' | 'sent' | 'failed';
+  /** How it left: 'smtp', or 'stored' (kept here and shown, when no SMTP server is set). */
+  transport: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  locked_until: number;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+/** A person's choices that are not identity: the language of their e-mail (0011). */
+export interface UserPreferencesTable { user_id: string; locale: 'es' | 'en'; updated_at: number }
+
+/** An e-mailed password-reset link, by the hash of its token; good once, for 30 minutes (0012). */
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: string;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
+/** A bank transfer or pago móvil a person declares into the platform's bank account (0013). */
+export interface TopupsTable {
+  id: string;
+  user_id: string;
+  account_id: string;
+  method: 'transfer' | 'mobile';
+  bank_code: string;
+  /** Digits only, without leading zeros: how statements and declarations are compared. */
+  reference: string;
+  amount_minor: number;
+  /** The day the person paid, YYYY-MM-DD. */
+  paid_on: string;
+  status: 'pending' | 'confirmed' | 'refused';
+  reason: string | null;
+  entry_id: string | null;
+  import_id: string | null;
+  created_at: number;
+  decided_at: number | null;
+  decided_by: string | null;
+}
+
+export interface TopupReceiptsTable { topup_id: string; content_type: string; data: Buffer }
+
+/** A bank statement an operator uploaded: its rows, then the outcome of applying it (0013). */
+export interface TopupImportsTable {
+  id: string;
+  operator_id: string;
+  file_name: string;
+  rows_json: string;
+  row_count: number;
+  created_at: number;
+  applied_at: number | null;
+  applied_by: string | null;
+  result_json: string | null;
+}
+
+/** Money leaving a wallet for a bank account in the person's own name (0014). */
+export interface WithdrawalsTable {
+  id: string;
+  user_id: string;
+  account_id: string;
+  bank_account: string;
+  bank_code: string;
+  holder_document: string;
+  holder_name: string;
+  amount_minor: number;
+  fee_minor: number;
+  status: 'pending' | 'exported' | 'paid' | 'failed';
+  hold_entry_id: string;
+  /** The entry that paid it out, or the reversal that returned it. */
+  done_entry_id: string | null;
+  export_id: string | null;
+  nonce: string;
+  reason: string | null;
+  created_at: number;
+  exported_at: number | null;
+  decided_at: number | null;
+  decided_by: string | null;
+}
+
+/** A file of pending withdrawals handed to the bank (0014). */
+export interface WithdrawalExportsTable {
+  id: string;
+  operator_id: string;
+  item_count: number;
+  total_minor: number;
+  created_at: number;
+}
+
 export interface DB {
   settings: SettingsTable;
   users: UsersTable;
@@ -319,6 +431,7 @@ export interface DB {
   callbacks: CallbacksTable;
   callback_attempts: CallbackAttemptsTable;
   idempotency_keys: IdempotencyKeysTable;
+  rate_limits: RateLimitsTable;
   golive_requests: GoliveRequestsTable;
   audit_log: AuditLogTable;
   payout_batches: PayoutBatchesTable;
@@ -326,4 +439,12 @@ export interface DB {
   dashboard_daily: DashboardDailyTable;
   dashboard_rollups: DashboardRollupsTable;
   app_requests: AppRequestsTable;
+  mail_outbox: MailOutboxTable;
+  user_preferences: UserPreferencesTable;
+  password_resets: PasswordResetsTable;
+  topups: TopupsTable;
+  topup_receipts: TopupReceiptsTable;
+  topup_imports: TopupImportsTable;
+  withdrawals: WithdrawalsTable;
+  withdrawal_exports: WithdrawalExportsTable;
 }
