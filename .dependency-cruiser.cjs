@@ -5,7 +5,7 @@
 const LAYERS = [
   ['shared', 'config', 'db', 'audit', 'background'],
   ['accounts', 'ledger', 'callbacks'],
-  ['http', 'web'],
+  ['http', 'web', 'mail'],
   ['docs', 'onboarding'],
   ['oauth', 'golive'],
   ['payments', 'apps', 'payouts', 'profile'],
@@ -14,6 +14,7 @@ const LAYERS = [
   ['billing', 'dashboard'],
   ['sandbox'],
   ['wallet'],
+  ['topups', 'withdrawals', 'account-settings'],
   ['backoffice'],
   ['cli'],
 ];

@@ -17,6 +17,7 @@ import { registerBilling } from './billing/billing.routes.ts';
 import { registerAnnulment } from './annulment/annulment.routes.ts';
 import { registerAccess } from './oauth/access.routes.ts';
 import { registerDashboard } from './dashboard/dashboard.routes.ts';
+import { registerMail } from './mail/mail.routes.ts';
 
 /** Each feature folder contributes one registration function. Order matters only for hooks. */
 export type Feature = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
@@ -39,4 +40,5 @@ export const FEATURES: Feature[] = [
   registerAnnulment,
   registerAccess,
   registerDashboard,
+  registerMail,
 ];

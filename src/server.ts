@@ -9,6 +9,7 @@ import { openEnvironment } from './platform.ts';
 import { ensureSandboxSeed, type DemoCredentials } from './sandbox/seed.ts';
 import { sandboxUrls } from './context.ts';
 import { BACKGROUND_WORKERS } from './workers.ts';
+import { sandboxMailUrl } from './mail/mail.routes.ts';
 
 export interface Running {
   env: EnvName;
@@ -43,6 +44,7 @@ export function banner(running: Pick<Running, 'env' | 'ctx' | 'url' | 'demo'>[])
     const urls = sandboxUrls(sandbox.ctx);
     lines.push('', 'Sandbox affiliation codes link:', `  ${urls.codes}`);
     lines.push('Sandbox automatic approval:', `  ${urls.autorize}<intentId>`);
+    lines.push('Sandbox mail ("Correo", every e-mail the sandbox writes, password-reset links too):', `  ${sandboxMailUrl(sandbox.ctx)}`);
     if (sandbox.demo) {
       const m = sandbox.demo.merchant;
       lines.push('', 'Sandbox demo business (sign in on the web with username or document):');

@@ -3,6 +3,7 @@ import { startCallbackWorker } from './callbacks/callbacks.worker.ts';
 import { tokenPurgeWorker } from './oauth/purge.ts';
 import { startExpiryWorker } from './payment-intents/expiry.worker.ts';
 import { payoutSettlementWorker } from './payouts/payout.worker.ts';
+import { mailWorker } from './mail/mail.worker.ts';
 
 /** Background loops started with each environment's listener, each through pollLoop. */
-export const BACKGROUND_WORKERS: Worker[] = [payoutSettlementWorker, tokenPurgeWorker, startCallbackWorker, startExpiryWorker];
+export const BACKGROUND_WORKERS: Worker[] = [payoutSettlementWorker, tokenPurgeWorker, startCallbackWorker, startExpiryWorker, mailWorker];

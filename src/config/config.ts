@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { mailSettings, walletSettings, type MailSettings, type WalletSettings } from './wallet-settings.ts';
 
 export type EnvName = 'sandbox' | 'production';
 export const ENV_NAMES: readonly EnvName[] = ['sandbox', 'production'];
@@ -33,6 +34,9 @@ export interface EnvConfig {
   refreshTokenIdleSec: number;
   requestExpiryMs: number;
   logLevel: string;
+  /** Top-ups, withdrawals and the platform's bank account (src/config/wallet-settings.ts). */
+  wallet: WalletSettings;
+  mail: MailSettings;
 }
 
 export const DEFAULT_PORTS: Record<EnvName, number> = { sandbox: 8080, production: 8090 };
@@ -114,6 +118,8 @@ export function envConfig(env: EnvName, opts: ServeOptions, vars: NodeJS.Process
     refreshTokenIdleSec: num(vars.MPANDCO_REFRESH_IDLE_TTL, 30 * 86400, 'MPANDCO_REFRESH_IDLE_TTL'),
     requestExpiryMs: num(vars.MPANDCO_REQUEST_EXPIRY_MINUTES, 72 * 60, 'MPANDCO_REQUEST_EXPIRY_MINUTES') * 60_000,
     logLevel: vars.LOG_LEVEL ?? 'info',
+    wallet: walletSettings(vars, (m) => new ConfigError(m)),
+    mail: mailSettings(env, vars, (m) => new ConfigError(m)),
   };
 }
 

@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Tx } from '../db/store.ts';
+import { newId } from '../shared/ids.ts';
+import type { Locale } from '../shared/i18n.ts';
+import { renderMail, type MailKind, type MailParams } from './render.ts';
+
+// The outbox: an event that owes someone an e-mail writes the finished message here, in
+// the event's own transaction, so the message exists exactly when the event does. The
+// delivery worker sends it later; no request waits for a mail server.
+
+export interface Recipient {
+  userId: string;
+  address: string;
+  locale: Locale;
+  name: string;
+  username: string;
+}
+
+/** Who a person is for their e-mail: address, chosen language, the name to greet. */
+export async function recipientOf(db: Kysely<DB> | Tx, userId: string): Promise<Recipient | undefined> {
+  const row = await db.selectFrom('users as u').leftJoin('user_preferences as p', 'p.user_id', 'u.id')
+    .select(['u.id', 'u.email', 'u.full_name', 'u.business_name', 'u.username', 'p.locale'])
+    .where('u.id', '=', userId).executeTakeFirst();
+  if (!row?.email) return undefined;
+  return {
+    userId: row.id, address: row.email, locale: row.locale === 'en' ? 'en' : 'es',
+    name: row.business_name ?? row.full_name, username: row.username,
+  };
+}
+
+/** Queues one message to a person; none when they have no address. Returns the message id. */
+export async function mailUser(tx: Tx, userId: string, kind: MailKind, params: MailParams, nowMs: number): Promise<string | undefined> {
+  const to = await recipientOf(tx, userId);
+  if (!to) return undefined;
+  return queueMail(tx, to, kind, params, nowMs);
+}
+
+export async function queueMail(tx: Tx, to: Recipient, kind: MailKind, params: MailParams, nowMs: number): Promise<string> {
+  const message = renderMail(kind, to.locale, { name: to.name, username: to.username, ...params });
+  const id = newId();
+  await tx.insertInto('mail_outbox').values({
+    id, kind, user_id: to.userId, to_address: to.address, locale: to.locale, subject: message.subject,
+    text_body: message.text, html_body: message.html, status: 'pending', transport: null, attempts: 0,
+    next_attempt_at: nowMs, locked_until: 0, locked_by: null, last_error: null, created_at: nowMs, sent_at: null,
+  }).execute();
+  return id;
+}

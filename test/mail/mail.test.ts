@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPayer } from '../../src/sandbox/demo.ts';
+import { deliverMail } from '../../src/mail/deliver.ts';
+import { mailUser } from '../../src/mail/outbox.ts';
+import { sandboxMailToken } from '../../src/mail/mail.routes.ts';
+import { DAY_MS, HOUR_MS } from '../../src/shared/clock.ts';
+import { testEnv, testServer, type TestEnv, type TestServer } from '../helpers/env.ts';
+import { get } from '../helpers/http.ts';
+import { SmtpSink } from '../helpers/smtp.ts';
+
+const outboxRow = (te: TestEnv, id: string) => te.ctx.store.db.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+describe('e-mail through a real SMTP server (production)', () => {
+  let te: TestEnv;
+  const smtp = new SmtpSink();
+
+  beforeAll(async () => {
+    await smtp.start();
+    te = await testEnv({ env: 'production', vars: { MPANDCO_SMTP_URL: smtp.url, MPANDCO_MAIL_FROM: 'mPandco <avisos@mpandco.test>' } });
+  });
+  afterAll(async () => {
+    await te?.close();
+    await smtp.close();
+  });
+
+  it('sends the message written in the event transaction, in plain text and HTML, once', async () => {
+    const p = await createPayer(te.ctx, 0, { fullName: 'Rosa Díaz' });
+    const id = await te.ctx.store.tx((tx) => mailUser(tx, p.payer_id, 'topup_confirmed',
+      { amountMinor: 1_234_50, reference: '998877', ref: 'T2611260000001' }, te.clock.now()));
+    expect(smtp.messages).toHaveLength(0); // queued, not sent by the transaction
+    expect(await deliverMail(te.ctx)).toEqual({ sent: 1, retrying: 0, failed: 0, skipped: 0 });
+    expect(smtp.messages).toHaveLength(1);
+    const m = smtp.messages[0];
+    expect(m.to).toEqual([`${p.username}@example.com`]);
+    expect(m.from).toBe('avisos@mpandco.test');
+    expect(m.subject).toBe('Recarga acreditada: Bs. 1.234,50');
+    expect(m.text).toContain('Hola, Rosa Díaz:');
+    expect(m.text).toContain('Confirmamos su recarga de Bs. 1.234,50 (referencia bancaria 998877)');
+    expect(m.html).toContain('<p style="margin:0 0 12px;line-height:1.5">Hola, Rosa D');
+    const row = await outboxRow(te, id!);
+    expect(row).toMatchObject({ status: 'sent', transport: 'smtp', attempts: 1 });
+    expect(await deliverMail(te.ctx)).toMatchObject({ sent: 0 });
+    expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('writes in English for a person who chose it, escaping what they typed in the HTML', async () => {
+    const p = await createPayer(te.ctx, 0, { fullName: 'Ann <b>Lee</b>' });
+    await te.ctx.store.db.insertInto('user_preferences').values({ user_id: p.payer_id, locale: 'en', updated_at: te.clock.now() }).execute();
+    await te.ctx.store.tx((tx) => mailUser(tx, p.payer_id, 'withdrawal_failed',
+      { amountMinor: 10_00, returnedMinor: 11_50, account: '0134…6789', reason: 'Cuenta cerrada' }, te.clock.now()));
+    smtp.messages.length = 0;
+    await deliverMail(te.ctx);
+    expect(smtp.messages[0].subject).toBe('Withdrawal not made');
+    expect(smtp.messages[0].text).toContain('We returned Bs. 11.50 (amount and fee)');
+    expect(smtp.messages[0].html).toContain('Ann &#60;b&#62;Lee&#60;/b&#62;');
+    expect(smtp.messages[0].html).not.toContain('<b>Lee');
+  });
+
+  it('retries a refused message with back-off and gives up after 24 hours', async () => {
+    const p = await createPayer(te.ctx, 0);
+    const id = await te.ctx.store.tx((tx) => mailUser(tx, p.payer_id, 'payment_sent',
+      { amountMinor: 5_00, counterpart: 'Bodega', ref: 'P2611260000009' }, te.clock.now()));
+    smtp.refuse = 'mailbox busy';
+    try {
+      expect(await deliverMail(te.ctx, { random: () => 0.5 })).toMatchObject({ retrying: 1 });
+      let row = await outboxRow(te, id!);
+      expect(row.status).toBe('pending');
+      expect(row.last_error).toContain('mailbox busy');
+      expect(Number(row.next_attempt_at)).toBe(te.clock.now() + 30_000);
+      expect(await deliverMail(te.ctx)).toMatchObject({ retrying: 0, sent: 0 }); // not due yet
+      te.clock.advance(DAY_MS - HOUR_MS);
+      for (let i = 0; i < 3; i++) await deliverMail(te.ctx, { random: () => 1 });
+      te.clock.advance(2 * HOUR_MS);
+      expect(await deliverMail(te.ctx)).toMatchObject({ failed: 1 });
+      row = await outboxRow(te, id!);
+      expect(row.status).toBe('failed');
+    } finally {
+      smtp.refuse = undefined;
+    }
+  });
+});
+
+describe('the sandbox keeps its e-mail on the "Correo" page', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await testServer({ vars: { MPANDCO_SMTP_URL: 'smtp://127.0.0.1:9' } });
+  });
+  afterAll(async () => s?.close());
+
+  it('stores each message (never SMTP, whatever is set) and shows it behind its own token', async () => {
+    expect(s.ctx.config.mail.smtpUrl).toBeUndefined();
+    const p = await createPayer(s.ctx, 0);
+    const id = await s.ctx.store.tx((tx) => mailUser(tx, p.payer_id, 'password_reset',
+      { url: 'http://localhost/reset-password?token=abc', minutes: 30 }, s.clock.now()));
+    expect(await deliverMail(s.ctx)).toMatchObject({ sent: 1 });
+    expect(await outboxRow(s, id!)).toMatchObject({ status: 'sent', transport: 'stored' });
+
+    const token = sandboxMailToken(s.ctx);
+    expect(token).not.toBe(s.ctx.secrets.sandboxToken);
+    expect((await get(`${s.baseUrl}/sbx/mail`)).status).toBe(404);
+    expect((await get(`${s.baseUrl}/sbx/mail?access_token=${s.ctx.secrets.sandboxToken}`)).status).toBe(404);
+    const list = await get(`${s.baseUrl}/sbx/mail?access_token=${token}`, { accept: 'text/html' });
+    expect(list.status).toBe(200);
+    expect(list.text).toContain('Restablezca su contraseña de mPandco');
+    expect(list.text).toContain(`${p.username}@example.com`);
+    const one = await get(`${s.baseUrl}/sbx/mail/${id}?access_token=${token}`, { accept: 'text/html' });
+    expect(one.text).toContain('<a href="http://localhost/reset-password?token=abc">');
+    const html = await get(`${s.baseUrl}/sbx/mail/${id}/html?access_token=${token}`);
+    expect(html.headers.get('content-security-policy')).toContain('sandbox');
+    expect(html.text).toContain('Elegir una contraseña nueva');
+  });
+});
