@@ -18,6 +18,7 @@ import { registerAnnulment } from './annulment/annulment.routes.ts';
 import { registerAccess } from './oauth/access.routes.ts';
 import { registerDashboard } from './dashboard/dashboard.routes.ts';
 import { registerMail } from './mail/mail.routes.ts';
+import { registerAccountSettings } from './account-settings/settings.routes.ts';
 
 /** Each feature folder contributes one registration function. Order matters only for hooks. */
 export type Feature = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
@@ -41,4 +42,5 @@ export const FEATURES: Feature[] = [
   registerAccess,
   registerDashboard,
   registerMail,
+  registerAccountSettings,
 ];
