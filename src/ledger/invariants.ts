@@ -16,6 +16,9 @@ export const INVARIANTS = [
   { n: 11, name: 'execute_at_most_once', rule: 'A transaction of a payment intent is paid at most once.', db: 'UNIQUE (intent_id, txn_index)' },
   { n: 12, name: 'reverse_at_most_once', rule: 'An entry is reversed at most once.', db: 'UNIQUE (reverses_entry_id)' },
   { n: 13, name: 'ledger_is_append_only', rule: 'Entries and postings are never updated or deleted.', db: 'triggers' },
+  { n: 14, name: 'bank_reference_credited_once', rule: 'A bank reference tops up a wallet at most once.', db: 'partial UNIQUE index on confirmed top-ups' },
+  { n: 15, name: 'settlement_matches_bank', rule: 'The bank-settlement account equals confirmed top-ups minus paid withdrawals and payouts.', db: null },
+  { n: 16, name: 'withdrawals_held', rule: 'The withdrawals account holds exactly the withdrawals not yet paid or failed.', db: null },
 ] as const;
 
 export type InvariantName = (typeof INVARIANTS)[number]['name'];

@@ -8,6 +8,13 @@ import { CURRENCY } from '../shared/money.ts';
 export const SYSTEM = {
   /** Money that entered from outside (deposits, sandbox test funds). Goes negative by design. */
   funding: '@funding',
+  /**
+   * The platform's own bank account: confirmed top-ups enter from it, paid withdrawals and
+   * (production) settled payouts return to it. Minus its balance is what the bank holds.
+   */
+  settlement: '@settlement',
+  /** Withdrawals held from wallets until an operator marks them paid or failed. */
+  withdrawals: '@withdrawals',
   /** Money on its way out to banks (payouts). */
   payouts: '@payouts',
   /** The platform's fee income. */

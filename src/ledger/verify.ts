@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { MAX_BALANCE_MINOR } from '../shared/money.ts';
 import { INVARIANTS, type InvariantName } from './invariants.ts';
+import { creditedOnce, settlementMatches, withdrawalsHeld } from './bank-checks.ts';
 
 export interface Violation {
   invariant: InvariantName;
@@ -125,6 +126,9 @@ const CHECKS: Record<InvariantName, Check> = {
       : ['ledger_entries_no_update', 'ledger_entries_no_delete', 'postings_no_update', 'postings_no_delete'];
     return wanted.filter((w) => !names.includes(w)).map((w) => `trigger ${w} is missing`);
   },
+  bank_reference_credited_once: (db) => creditedOnce(db),
+  settlement_matches_bank: (db, { accounts }) => settlementMatches(db, accounts),
+  withdrawals_held: (db, { accounts }) => withdrawalsHeld(db, accounts),
 };
 
 /** Recomputes every balance from the postings and checks each numbered invariant in turn. */

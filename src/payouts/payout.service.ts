@@ -181,13 +181,14 @@ async function settle(ctx: Ctx, tx: Tx, batch: SettleBatch, nowMs: number) {
   const clearing = await tx.selectFrom('postings as p').innerJoin('digital_accounts as a', 'a.id', 'p.account_id')
     .select('a.id').where('p.entry_id', '=', batch.entry_id ?? '').where('a.handle', 'like', `${SYSTEM.payouts}%`)
     .executeTakeFirstOrThrow();
-  const outside = isSandbox(ctx) ? await developerAccountId(tx, 'funding', batch.owner_user_id, nowMs) : await systemAccountId(tx, 'funding');
+  // Production pays out of the platform's bank account; the sandbox, into the developer's own.
+  const outside = isSandbox(ctx) ? await developerAccountId(tx, 'funding', batch.owner_user_id, nowMs) : await systemAccountId(tx, 'settlement');
   const totalMinor = Number(batch.total_minor);
-  await postEntry(tx, {
+  const entry = await postEntry(tx, {
     kind: 'payout_settlement', description: `Liquidación ${batch.ref}`, refPrefix: 'MP', nowMs,
     postings: [{ accountId: clearing.id, amountMinor: -totalMinor }, { accountId: outside, amountMinor: totalMinor }],
   });
-  await tx.updateTable('payout_batches').set({ status: 'SETTLED' }).where('id', '=', batch.id).execute();
+  await tx.updateTable('payout_batches').set({ status: 'SETTLED', settled_entry_id: entry.id }).where('id', '=', batch.id).execute();
   await tx.updateTable('payout_items').set({ status: 'SETTLED' }).where('batch_id', '=', batch.id).execute();
 }
 
