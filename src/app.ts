@@ -9,6 +9,7 @@ import { registerBodyParsers, BODY_LIMIT_BYTES } from './http/body.ts';
 import { answerClientError, HTTP_TIMEOUTS, serverTimeouts } from './http/connections.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { rateLimitStore } from './http/rate-limit.ts';
 import { localeFromHeader, type Locale } from './shared/i18n.ts';
 import { renderWebError } from './web/render.ts';
 import { registerPages } from './web/pages.routes.ts';
@@ -53,7 +54,8 @@ export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<Fastify
     cookieKey: '_csrf_secret',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: ctx.config.publicUrl.startsWith('https:') },
   });
-  await app.register(rateLimit, { global: false });
+  // Counted in the store, so that every node behind a load balancer counts against one limit.
+  await app.register(rateLimit, { global: false, store: rateLimitStore(ctx) });
   await registerBodyParsers(app);
   registerErrorHandling(app, renderWebError);
 
