@@ -31,12 +31,13 @@ export function niceCeil(v: number): number {
   return [1, 2, 5, 10].map((m) => m * p).find((c) => c >= v)!;
 }
 
-export function columnChart(points: { label: string; value: number }[], width = 640, height = 220): ColumnChart {
+/** `floor`: the least axis maximum, so an empty month still shows a readable scale. */
+export function columnChart(points: { label: string; value: number }[], floor = 1, width = 640, height = 220): ColumnChart {
   const left = 84;
   const right = 8;
   const plotTop = 10;
   const plotBottom = height - 28;
-  const max = niceCeil(Math.max(0, ...points.map((p) => p.value)));
+  const max = niceCeil(Math.max(floor, ...points.map((p) => p.value)));
   const slot = (width - left - right) / Math.max(points.length, 1);
   const bars = points.map((p, i) => {
     const h = Math.round(((plotBottom - plotTop) * p.value) / max * 10) / 10;

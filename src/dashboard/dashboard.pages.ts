@@ -41,7 +41,7 @@ export async function chartsView(ctx: Ctx, ownerId: string, locale: Locale) {
     .sort((a, b) => b.value - a.value);
   return {
     days: days.map((d) => ({ ...d, date: dayText(d.day), label: label(d.day) })),
-    volume: columnChart(days.map((d) => ({ label: label(d.day), value: d.totalMinor }))),
+    volume: columnChart(days.map((d) => ({ label: label(d.day), value: d.totalMinor })), 100_00),
     count: columnChart(days.map((d) => ({ label: label(d.day), value: d.n }))),
     apps: rowChart(appRows).map((r, i) => ({ ...r, n: appRows[i].n })),
     sumN: days.reduce((s, d) => s + d.n, 0),

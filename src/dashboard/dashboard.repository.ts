@@ -72,14 +72,24 @@ export function whereIntents(db: Db, d: DialectName, f: IntentQuery) {
   });
 }
 
+/**
+ * Rows after the cursor in (created_at, id) descending order. The row-value comparison and
+ * the plain bound on created_at both let the index start at the cursor: written with OR,
+ * SQLite would read every newer row again for each page.
+ */
 export const afterCursor = (c: Cursor | undefined, t: 'i' | 'b') => (eb: ExpressionBuilder<any, any>) => (c
-  ? eb.or([eb(`${t}.created_at`, '<', c.createdAt), eb.and([eb(`${t}.created_at`, '=', c.createdAt), eb(`${t}.id`, '<', c.id)])])
+  ? eb.and([eb(`${t}.created_at`, '<=', c.createdAt), eb(eb.refTuple(`${t}.created_at`, `${t}.id`), '<', eb.tuple(c.createdAt, c.id))])
   : eb.and([]));
 
-/** One page of intents, newest first, with what a row of the list and of the CSV shows. */
+/**
+ * One page of intents, newest first, with what a row of the list and of the CSV shows. The
+ * page is cut first and joined after: joined first, SQLite may read every payment of the
+ * account to prepare the join before it stops at the limit.
+ */
 export async function intentPage(db: Db, d: DialectName, f: IntentQuery, after: Cursor | undefined, limit: number) {
-  return whereIntents(db, d, f)
-    .where(afterCursor(after, 'i'))
+  const page = whereIntents(db, d, f).where(afterCursor(after, 'i')).selectAll('i')
+    .orderBy('i.created_at', 'desc').orderBy('i.id', 'desc').limit(limit);
+  return db.selectFrom(page.as('i'))
     .innerJoin('apps as a', 'a.id', 'i.app_id')
     .leftJoin('users as u', 'u.id', 'i.payer_user_id')
     .leftJoin('payments as p', (j) => j.onRef('p.intent_id', '=', 'i.id').on('p.txn_index', '=', 0))

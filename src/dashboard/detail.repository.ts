@@ -35,9 +35,13 @@ export async function paymentsOf(db: Db, intentId: string) {
 /** The entries of these payments and the entries that reversed them, with their postings. */
 export async function entriesWithReversals(db: Db, entryIds: string[]) {
   if (!entryIds.length) return { entries: [], postings: [] };
-  const entries = await db.selectFrom('ledger_entries').select(['id', 'ref', 'kind', 'description', 'reverses_entry_id', 'created_at'])
-    .where((eb) => eb.or([eb('id', 'in', entryIds), eb('reverses_entry_id', 'in', entryIds)]))
-    .orderBy('created_at').orderBy('ref').execute();
+  // Two look-ups, one per index: joined by OR, SQLite reads the whole ledger instead.
+  const columns = ['id', 'ref', 'kind', 'description', 'reverses_entry_id', 'created_at'] as const;
+  const [own, reversals] = await Promise.all([
+    db.selectFrom('ledger_entries').select(columns).where('id', 'in', entryIds).execute(),
+    db.selectFrom('ledger_entries').select(columns).where('reverses_entry_id', 'in', entryIds).execute(),
+  ]);
+  const entries = [...own, ...reversals].sort((a, b) => Number(a.created_at) - Number(b.created_at) || a.ref.localeCompare(b.ref));
   const postings = await db.selectFrom('postings as p').innerJoin('digital_accounts as a', 'a.id', 'p.account_id')
     .select(['p.id', 'p.entry_id', 'p.amount_minor', 'a.handle', 'a.kind'])
     .where('p.entry_id', 'in', entries.map((e) => e.id)).orderBy('p.id').execute();

@@ -40,8 +40,11 @@ function wherePayouts(db: Db, f: PayoutQuery) {
   });
 }
 
+/** As the intents' page: cut to the page first, then joined. */
 export async function payoutPage(db: Db, f: PayoutQuery, after: Cursor | undefined, limit: number) {
-  return wherePayouts(db, f).where(afterCursor(after, 'b'))
+  const page = wherePayouts(db, f).where(afterCursor(after, 'b')).selectAll('b')
+    .orderBy('b.created_at', 'desc').orderBy('b.id', 'desc').limit(limit);
+  return db.selectFrom(page.as('b'))
     .innerJoin('apps as a', 'a.id', 'b.app_id')
     .select(['b.id', 'b.ref', 'b.type', 'b.status', 'b.total_minor', 'b.fee_minor', 'b.item_count', 'b.created_at', 'b.submitted_at',
       'b.app_id', 'a.name as app_name'])
