@@ -33,6 +33,8 @@ export interface EnvConfig {
   accessTokenTtlSec: number;
   refreshTokenIdleSec: number;
   requestExpiryMs: number;
+  /** How long a node may keep answering API calls from its cached bearer-token check (0: always ask the store). */
+  authCacheMs: number;
   logLevel: string;
   /** Top-ups, withdrawals and the platform's bank account (src/config/wallet-settings.ts). */
   wallet: WalletSettings;
@@ -40,6 +42,8 @@ export interface EnvConfig {
 }
 
 export const DEFAULT_PORTS: Record<EnvName, number> = { sandbox: 8080, production: 8090 };
+/** A revoked token, or a suspended or revoked app, stops working on every node within this bound. */
+export const DEFAULT_AUTH_CACHE_MS = 2000;
 
 export interface ServeOptions {
   env?: string;
@@ -117,6 +121,7 @@ export function envConfig(env: EnvName, opts: ServeOptions, vars: NodeJS.Process
     accessTokenTtlSec: num(vars.MPANDCO_ACCESS_TOKEN_TTL, 3600, 'MPANDCO_ACCESS_TOKEN_TTL'),
     refreshTokenIdleSec: num(vars.MPANDCO_REFRESH_IDLE_TTL, 30 * 86400, 'MPANDCO_REFRESH_IDLE_TTL'),
     requestExpiryMs: num(vars.MPANDCO_REQUEST_EXPIRY_MINUTES, 72 * 60, 'MPANDCO_REQUEST_EXPIRY_MINUTES') * 60_000,
+    authCacheMs: num(vars.MPANDCO_AUTH_CACHE_MS, DEFAULT_AUTH_CACHE_MS, 'MPANDCO_AUTH_CACHE_MS'),
     logLevel: vars.LOG_LEVEL ?? 'info',
     wallet: walletSettings(vars, (m) => new ConfigError(m)),
     mail: mailSettings(env, vars, (m) => new ConfigError(m)),

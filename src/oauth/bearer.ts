@@ -75,14 +75,80 @@ function extractToken(request: FastifyRequest): string | undefined {
   return typeof q === 'string' && q.length <= 512 ? q : undefined;
 }
 
+/** What a successful check found: the caller, and what each call still checks. */
+interface Checked {
+  caller: ApiCaller;
+  tokenExpiresAt: number;
+  billing: boolean;
+  button: boolean;
+}
+
+interface CacheEntry extends Checked {
+  checkedAt: number;
+}
+
+/** At most this many tokens per environment and process; the oldest check is dropped first. */
+export const AUTH_CACHE_MAX_ENTRIES = 10_000;
+// One cache per environment's store in this process: nodes and environments never share one.
+const authCaches = new WeakMap<object, Map<string, CacheEntry>>();
+
+function authCache(ctx: Ctx): Map<string, CacheEntry> {
+  let cache = authCaches.get(ctx.store);
+  if (!cache) authCaches.set(ctx.store, (cache = new Map()));
+  return cache;
+}
+
+/** A successful check, no older than ctx.config.authCacheMs by ctx.clock; otherwise undefined. */
+function cached(ctx: Ctx, tokenHash: string, now: number): CacheEntry | undefined {
+  if (ctx.config.authCacheMs <= 0) return undefined;
+  const cache = authCache(ctx);
+  const hit = cache.get(tokenHash);
+  if (!hit) return undefined;
+  if (hit.checkedAt <= now && now - hit.checkedAt < ctx.config.authCacheMs) return hit;
+  cache.delete(tokenHash);
+  return undefined;
+}
+
+function remember(ctx: Ctx, tokenHash: string, checked: Checked, now: number): void {
+  const bound = ctx.config.authCacheMs;
+  if (bound <= 0) return;
+  const cache = authCache(ctx);
+  cache.delete(tokenHash);
+  // Entries go in in the order they were checked: drop stale ones from the front, and the oldest when full.
+  for (const [key, entry] of cache) {
+    if (cache.size < AUTH_CACHE_MAX_ENTRIES && entry.checkedAt <= now && now - entry.checkedAt < bound) break;
+    cache.delete(key);
+  }
+  cache.set(tokenHash, { ...checked, checkedAt: now });
+}
+
 /**
  * 401 means exactly "get a new token" (missing or expired); an unknown or revoked token,
  * a suspended app or a missing permission is 403; a production app not yet activated, 503.
+ *
+ * A successful check is kept in this process for ctx.config.authCacheMs (MPANDCO_AUTH_CACHE_MS,
+ * 2 s by default, 0 turns it off), so most calls skip the look-up: a revoked token, a
+ * suspended or revoked app, a rotated client secret or a disabled user stops working on every
+ * node within that bound. The token's own expiry is checked on every call, cached or not.
  */
 export async function authenticateApi(ctx: Ctx, request: FastifyRequest, permission?: Permission): Promise<ApiCaller> {
   const token = extractToken(request);
   if (!token) throw new UnauthorizedError('oauth.token_missing');
   const tokenHash = sha256(token);
+  const now = ctx.clock.now();
+  let checked: Checked | undefined = cached(ctx, tokenHash, now);
+  if (!checked) {
+    checked = await lookUp(ctx, tokenHash, now);
+    remember(ctx, tokenHash, checked, now);
+  }
+  if (checked.tokenExpiresAt <= now) throw new UnauthorizedError('oauth.token_expired');
+  if (permission === 'billing' && !checked.billing) throw new ForbiddenError('oauth.billing_not_granted');
+  if (permission === 'button' && !checked.button) throw new ForbiddenError('oauth.button_not_granted');
+  return checked.caller;
+}
+
+/** The store's answer for a token: a caller, or the refusal (nothing refused is cached). */
+async function lookUp(ctx: Ctx, tokenHash: string, now: number): Promise<Checked> {
   const [row] = await tokenLookup(ctx.store.db, tokenHash);
   if (!row || row.kind !== 'access') throw new ForbiddenError('oauth.token_invalid');
   if (row.revoked_at !== null || row.token_secret_version !== row.secret_version || row.user_status !== 'active') {
@@ -90,11 +156,9 @@ export async function authenticateApi(ctx: Ctx, request: FastifyRequest, permiss
   }
   if (row.status === 'suspended') throw new ForbiddenError('oauth.app_suspended', { reason: row.status_reason ?? '' });
   if (row.status === 'revoked') throw new ForbiddenError('oauth.app_revoked', { reason: row.status_reason ?? '' });
-  if (row.expires_at <= ctx.clock.now()) throw new UnauthorizedError('oauth.token_expired');
+  if (row.expires_at <= now) throw new UnauthorizedError('oauth.token_expired');
   if (!row.ready) throw new UnavailableError('oauth.app_not_enabled');
-  if (permission === 'billing' && !row.billing_enabled) throw new ForbiddenError('oauth.billing_not_granted');
-  if (permission === 'button' && !row.button_enabled) throw new ForbiddenError('oauth.button_not_granted');
-  return {
+  const caller: ApiCaller = {
     tokenHash,
     app: {
       id: row.app_id, client_id: row.client_id, name: row.name, owner_user_id: row.owner_user_id,
@@ -106,6 +170,7 @@ export async function authenticateApi(ctx: Ctx, request: FastifyRequest, permiss
       ? row.receiving_account_id
       : await firstWalletId(ctx, row.user_id),
   };
+  return { caller, tokenExpiresAt: Number(row.expires_at), billing: !!row.billing_enabled, button: !!row.button_enabled };
 }
 
 async function firstWalletId(ctx: Ctx, userId: string): Promise<string> {

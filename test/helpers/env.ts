@@ -46,6 +46,9 @@ export async function testEnv(opts: TestEnvOptions = {}): Promise<TestEnv> {
     MPANDCO_PG_SCHEMA_PREFIX: schemaPrefix,
     MPANDCO_SANDBOX_PATH: 'sbx',
     MPANDCO_SANDBOX_TOKEN: 'test-token',
+    // Most tests change a token, app or user and expect the very next call to see it: the
+    // bearer cache is off unless a test turns it on (test/platform/two-nodes.test.ts checks its bound).
+    MPANDCO_AUTH_CACHE_MS: process.env.MPANDCO_AUTH_CACHE_MS ?? '0',
   };
   for (const [k, v] of Object.entries(opts.vars ?? {})) {
     if (v === undefined) delete childEnv[k];
