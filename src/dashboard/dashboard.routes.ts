@@ -34,7 +34,20 @@ async function renderBatch(ctx: Ctx, request: FastifyRequest, reply: FastifyRepl
   return page(request, reply, 'dashboard-payout', { ...detail, form, submitted: flag(request, 'submitted') }, status);
 }
 
+type Render = (ctx: Ctx, request: FastifyRequest, reply: FastifyReply, form?: FormView, status?: number) => Promise<FastifyReply>;
+
 export async function registerDashboard(app: FastifyInstance, ctx: Ctx): Promise<void> {
+  /** A button confirmed with the PIN or password: done, back to its page (post/redirect/get); refused, the page with why. */
+  const confirmed = (render: Render, run: (request: FastifyRequest) => Promise<string>) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        return reply.redirect(await run(request), 303);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        return render(ctx, request, reply, formView(e.tree, request.locale, ['confirm']), 400);
+      }
+    };
+
   const web = { config: { web: true }, preHandler: requireBusiness };
   const post = { config: { web: true, rateLimit: { max: 30, timeWindow: '1 minute' } }, preHandler: [requireBusiness, app.csrfProtection] };
 
@@ -54,28 +67,18 @@ export async function registerDashboard(app: FastifyInstance, ctx: Ctx): Promise
 
   app.get('/dashboard/payments/:id', web, async (request, reply) => renderDetail(ctx, request, reply));
 
-  app.post('/dashboard/payments/:id/annul', post, async (request, reply) => {
-    try {
-      const row = await annulFromDashboard(ctx, request.pageUser!, idOf(request), secretOf(request), request.ip);
-      return reply.redirect(`/dashboard/payments/${encodeURIComponent(row.id)}?annulled=1`, 303);
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      return renderDetail(ctx, request, reply, formView(e.tree, request.locale, ['confirm']), 400);
-    }
-  });
+  app.post('/dashboard/payments/:id/annul', post, confirmed(renderDetail, async (request) => {
+    const row = await annulFromDashboard(ctx, request.pageUser!, idOf(request), secretOf(request), request.ip);
+    return `/dashboard/payments/${encodeURIComponent(row.id)}?annulled=1`;
+  }));
 
   app.get('/dashboard/payouts', web, async (request, reply) =>
     page(request, reply, 'dashboard-payouts', await payoutsView(ctx, request.pageUser!.id, request.query)));
 
   app.get('/dashboard/payouts/:id', web, async (request, reply) => renderBatch(ctx, request, reply));
 
-  app.post('/dashboard/payouts/:id/submit', post, async (request, reply) => {
-    try {
-      const batch = await submitFromDashboard(ctx, request.pageUser!, idOf(request), secretOf(request), request.ip);
-      return reply.redirect(`/dashboard/payouts/${encodeURIComponent(batch.id)}?submitted=1`, 303);
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      return renderBatch(ctx, request, reply, formView(e.tree, request.locale, ['confirm']), 400);
-    }
-  });
+  app.post('/dashboard/payouts/:id/submit', post, confirmed(renderBatch, async (request) => {
+    const batch = await submitFromDashboard(ctx, request.pageUser!, idOf(request), secretOf(request), request.ip);
+    return `/dashboard/payouts/${encodeURIComponent(batch.id)}?submitted=1`;
+  }));
 }
