@@ -96,7 +96,10 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
       }
     },
   );
+  // A file past its limit arrives cut (UploadedFile.truncated), for its feature to refuse in
+  // its own words, rather than failing the whole request with a bare 413.
   await app.register(multipart, {
+    throwFileSizeLimit: false,
     limits: { fieldNameSize: 200, fieldSize: 64 * 1024, fields: QS_LIMITS.parameterLimit, fileSize: FILE_LIMIT_BYTES, files: 4, parts: QS_LIMITS.parameterLimit + 4 },
   });
   app.addHook('preValidation', async (request: FastifyRequest) => {
