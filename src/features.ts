@@ -19,6 +19,8 @@ import { registerAccess } from './oauth/access.routes.ts';
 import { registerDashboard } from './dashboard/dashboard.routes.ts';
 import { registerMail } from './mail/mail.routes.ts';
 import { registerAccountSettings } from './account-settings/settings.routes.ts';
+import { registerTopups } from './topups/topups.routes.ts';
+import { registerWithdrawals } from './withdrawals/withdrawals.routes.ts';
 
 /** Each feature folder contributes one registration function. Order matters only for hooks. */
 export type Feature = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
@@ -43,4 +45,6 @@ export const FEATURES: Feature[] = [
   registerDashboard,
   registerMail,
   registerAccountSettings,
+  registerTopups,
+  registerWithdrawals,
 ];

@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = [
   'app.create', 'app.update', 'app.rotate_secret', 'app.rotate_callback_secret', 'app.logo',
   'distribution.request', 'distribution.remove', 'billing.request', 'billing.refuse',
   'home_url.request', 'home_url.approve', 'home_url.refuse', 'payment.annul', 'payout.submit',
+  // Money entering and leaving by bank, decided by an operator.
+  'topup.confirm', 'topup.refuse', 'topup.import', 'withdrawal.export', 'withdrawal.paid', 'withdrawal.failed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -28,7 +30,7 @@ export interface Actor {
 
 export interface AuditInput {
   action: AuditAction;
-  targetType: 'app' | 'user' | 'affiliation_codes' | 'ledger' | 'intent' | 'payout';
+  targetType: 'app' | 'user' | 'affiliation_codes' | 'ledger' | 'intent' | 'payout' | 'topup' | 'topup_import' | 'withdrawal' | 'withdrawal_export';
   targetId: string;
   reason?: string | null;
   details?: Record<string, unknown>;

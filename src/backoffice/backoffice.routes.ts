@@ -9,6 +9,7 @@ import { endSession, sessionUser, startSession } from '../web/session.ts';
 import { dashboardCounts } from './backoffice.repository.ts';
 import { registerBoApps } from './bo-apps.routes.ts';
 import { registerBoTools } from './bo-tools.routes.ts';
+import { registerBoWallet } from './bo-wallet.routes.ts';
 import { boPage } from './bo-page.ts';
 import './backoffice.messages.ts';
 import './bo-tools.messages.ts';
@@ -98,6 +99,7 @@ export async function registerBackoffice(app: FastifyInstance, ctx: Ctx): Promis
 
       await registerBoApps(op, ctx);
       await registerBoTools(op, ctx);
+      await registerBoWallet(op, ctx);
     });
   }, { prefix: '/backoffice' });
 }
