@@ -7,6 +7,7 @@ import { revokeAppTokens } from '../oauth/tokens.ts';
 import { FormErrors } from '../shared/form.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { defineMessages } from '../shared/i18n.ts';
+import { mailUser } from '../mail/outbox.ts';
 
 export const appAdminMsg = defineMessages({
   'bo.app_not_found': { es: 'No existe esa aplicación.', en: 'There is no such application.' },
@@ -83,6 +84,7 @@ export async function activateApp(tx: Tx, actor: Actor, appId: string, reason: s
     action: 'golive.activate', targetType: 'app', targetId: appId, reason,
     details: { app: app.name, requests: pending.map((p) => p.id) },
   }, nowMs);
+  await mailUser(tx, app.owner_user_id, 'golive_approved', { app: app.name }, nowMs);
 }
 
 export async function refuseGolive(tx: Tx, actor: Actor, appId: string, reason: string, nowMs: number) {
@@ -95,6 +97,7 @@ export async function refuseGolive(tx: Tx, actor: Actor, appId: string, reason: 
     action: 'golive.refuse', targetType: 'app', targetId: appId, reason,
     details: { app: app.name, requests: refused.map((r) => r.id) },
   }, nowMs);
+  await mailUser(tx, app.owner_user_id, 'golive_refused', { app: app.name, reason }, nowMs);
 }
 
 export async function setBilling(tx: Tx, actor: Actor, appId: string, enabled: boolean, reason: string | null, nowMs: number) {
@@ -110,6 +113,7 @@ export async function setBilling(tx: Tx, actor: Actor, appId: string, enabled: b
     action: enabled ? 'billing.grant' : 'billing.withdraw', targetType: 'app', targetId: appId, reason,
     details: { app: app.name },
   }, nowMs);
+  if (enabled) await mailUser(tx, app.owner_user_id, 'billing_granted', { app: app.name }, nowMs);
 }
 
 /** Authorizes or refuses one account the business asked to distribute funds to. */

@@ -5,6 +5,7 @@ import { writeAudit, type Actor } from '../audit/audit.service.ts';
 import { FormErrors } from '../shared/form.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { isOwnHttpsSite } from '../shared/input.ts';
+import { mailUser } from '../mail/outbox.ts';
 import './bo-requests.messages.ts';
 
 // An operator's answer to what a business asked about its app after creating it: the
@@ -22,7 +23,7 @@ function refuse(key: string, field?: 'reason'): never {
 export async function decideAppRequest(
   tx: Tx, actor: Actor, appId: string, requestId: string, decision: 'approved' | 'refused', reason: string | null, nowMs: number,
 ): Promise<string> {
-  const app = await forUpdate(tx, tx.selectFrom('apps').select(['id', 'name', 'status', 'billing_enabled']).where('id', '=', appId)).executeTakeFirst();
+  const app = await forUpdate(tx, tx.selectFrom('apps').select(['id', 'name', 'status', 'billing_enabled', 'owner_user_id']).where('id', '=', appId)).executeTakeFirst();
   if (!app) throw new NotFoundError('bo.app_not_found');
   const req = await forUpdate(tx, tx.selectFrom('app_requests').selectAll().where('id', '=', requestId).where('app_id', '=', appId)).executeTakeFirst();
   if (!req || req.status !== 'pending') refuse('bo.request_not_pending');
@@ -43,6 +44,9 @@ export async function decideAppRequest(
   await writeAudit(tx, actor, {
     action, targetType: 'app', targetId: appId, reason, details: { app: app.name, request: requestId, ...(payload.homeUrl ? { homeUrl: payload.homeUrl } : {}) },
   }, nowMs);
+  if (req.kind === 'billing') {
+    await mailUser(tx, app.owner_user_id, decision === 'approved' ? 'billing_granted' : 'billing_refused', { app: app.name, reason: reason ?? '' }, nowMs);
+  }
   return action;
 }
 

@@ -5,6 +5,8 @@ import { InvariantError } from '../ledger/invariants.ts';
 import { reverseEntry } from '../ledger/ledger.ts';
 import { PAYMENT_STATUS } from '../payments/payment.types.ts';
 import { t } from '../shared/i18n.ts';
+import { notifyPayment } from '../mail/notify.ts';
+import { parseTransactions } from './payment-intent.types.ts';
 import { executeIntentPayment, revokedDistribution, type ExecutedPayment } from './payment-intent.execute.ts';
 import { lockIntent, type IntentRow } from './payment-intent.repository.ts';
 import { canAnnul, isExpired, stateMessage } from './payment-intent.state.ts';
@@ -110,6 +112,10 @@ export async function execute(
   const payments = await executeIntentPayment(tx, row, payer, nowMs);
   const next = await write(tx, row, 'execute', nowMs, { payer_user_id: payer.userId });
   if (!next) throw new InvariantError('execute_at_most_once', `intent ${row.id} is no longer waiting`);
+  const txns = parseTransactions(row.transactions_json);
+  for (const p of payments) {
+    await notifyPayment(tx, { payerUserId: payer.userId, payeeUserId: row.owner_user_id, amountMinor: txns[p.txnIndex].totalMinor, ref: p.ref, nowMs });
+  }
   return { ok: true, row: next, payments };
 }
 

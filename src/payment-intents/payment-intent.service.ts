@@ -13,6 +13,7 @@ import {
   countIntents, distributionAccounts, findIntent, listIntents, firstWallet, insertIntent, ownWalletByHandle, walletById, type IntentRow,
 } from './payment-intent.repository.ts';
 import type { StoredTransaction } from './payment-intent.types.ts';
+import { mailUser } from '../mail/outbox.ts';
 
 type Account = { id: string; handle: string };
 
@@ -120,7 +121,14 @@ export async function createIntent(ctx: Ctx, caller: ApiCaller, body: unknown): 
     expires_at: now + ctx.config.requestExpiryMs,
   };
   // Through store.tx so that concurrent creations share one durable commit (SQLite group commit).
-  await ctx.store.tx((tx) => insertIntent(tx, row));
+  await ctx.store.tx(async (tx) => {
+    await insertIntent(tx, row);
+    if (row.intent === 'request' && recipientId) {
+      await mailUser(tx, recipientId, 'payment_request', {
+        merchant: caller.app.name, amountMinor: row.total_minor, description: txns[0]?.description ?? '', url: `${ctx.config.publicUrl}/wallet/requests/${row.id}`,
+      }, now);
+    }
+  });
   return row;
 }
 

@@ -7,6 +7,7 @@ import { ValidationError } from '../shared/errors.ts';
 import { moneyRefusal } from '../ledger/invariants.ts';
 import { parseMoney } from '../shared/money.ts';
 import { randomToken, sha256 } from '../shared/ids.ts';
+import { notifyPayment } from '../mail/notify.ts';
 import './wallet.messages.ts';
 
 export const SEND_SHAPE = { recipient: null, amount: null, note: null, pin: null } as const;
@@ -148,6 +149,7 @@ async function moveMoney(tx: Tx, senderId: string, p: TransferPreview, nonce: st
     kind: 'transfer', description, refPrefix: 'P', nowMs: now,
     postings: [{ accountId: p.sourceAccountId, amountMinor: -p.amountMinor }, { accountId: p.recipientAccountId, amountMinor: p.amountMinor }],
   });
+  await notifyPayment(tx, { payerUserId: senderId, payeeUserId: p.recipientUserId, amountMinor: p.amountMinor, ref: entry.ref, nowMs: now });
   const result: TransferResult = {
     ref: entry.ref, amountMinor: p.amountMinor, recipientName: p.recipientName, recipientHandle: p.recipientHandle, at: now,
   };
