@@ -4,10 +4,9 @@ import { mailById, recentMail } from '../mail/mail.repository.ts';
 import { sendMailHtml } from '../mail/mail.routes.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { boPage } from './bo-page.ts';
+import { idOf, WEB } from './bo-queue.ts';
 import './bo-wallet.messages.ts';
 
-const WEB = { config: { web: true } } as const;
-const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
 /** The outbox as operators see it: delivery of every message, and the text of those kept here. */
 export async function registerBoMail(op: FastifyInstance, ctx: Ctx): Promise<void> {

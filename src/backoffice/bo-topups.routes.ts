@@ -11,13 +11,9 @@ import { confirmTopup, decideTopup, refuseTopup } from '../topups/topups.service
 import { checkReason } from './app-admin.service.ts';
 import { boPage } from './bo-page.ts';
 import { setFlash, takeFlash } from '../web/flash.ts';
+import { actorOf, idOf, statusOf, WEB } from './bo-queue.ts';
 import './bo-wallet.messages.ts';
 
-const WEB = { config: { web: true } } as const;
-const actorOf = (request: FastifyRequest): Actor => ({ operatorId: request.operator!.id, via: 'web' });
-const pick = <T extends string>(v: unknown, allowed: readonly T[], fallback: T): T => ((allowed as readonly unknown[]).includes(v) ? (v as T) : fallback);
-const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
-const query = (request: FastifyRequest) => request.query as Record<string, unknown>;
 
 /** The top-ups queue: confirmed or refused one by one, or by importing the bank's statement. */
 export async function registerBoTopups(op: FastifyInstance, ctx: Ctx): Promise<void> {
@@ -25,7 +21,7 @@ export async function registerBoTopups(op: FastifyInstance, ctx: Ctx): Promise<v
 
 
   const renderTopups = async (request: FastifyRequest, reply: FastifyReply, errors: FormView = emptyForm(), status = 200) => {
-    const st = pick<TopupStatus>(query(request).status, TOPUP_STATUSES, 'pending');
+    const st = statusOf<TopupStatus>(request, TOPUP_STATUSES);
     const flash = takeFlash(ctx, request, reply, 'topups', '/backoffice/topups');
     const [rows, totals] = await Promise.all([topupQueue(ctx.store.db, st), topupTotals(ctx.store.db)]);
     return boPage(request, reply, 'bo-topups', { rows, totals, status: st, statuses: TOPUP_STATUSES, errors, flash }, status);

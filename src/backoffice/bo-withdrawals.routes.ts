@@ -11,20 +11,16 @@ import { exportPending, markFailed, markPaid } from '../withdrawals/withdrawals.
 import { checkReason } from './app-admin.service.ts';
 import { boPage } from './bo-page.ts';
 import { setFlash, takeFlash } from '../web/flash.ts';
+import { actorOf, idOf, statusOf, WEB } from './bo-queue.ts';
 import './bo-wallet.messages.ts';
 
-const WEB = { config: { web: true } } as const;
-const actorOf = (request: FastifyRequest): Actor => ({ operatorId: request.operator!.id, via: 'web' });
-const pick = <T extends string>(v: unknown, allowed: readonly T[], fallback: T): T => ((allowed as readonly unknown[]).includes(v) ? (v as T) : fallback);
-const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
-const query = (request: FastifyRequest) => request.query as Record<string, unknown>;
 
 /** The withdrawals queue: exported as a file for the bank, then marked paid or failed one by one. */
 export async function registerBoWithdrawals(op: FastifyInstance, ctx: Ctx): Promise<void> {
   const post = { config: { web: true }, preHandler: op.csrfProtection } as const;
 
   const renderWithdrawals = async (request: FastifyRequest, reply: FastifyReply, errors: FormView = emptyForm(), status = 200) => {
-    const st = pick<WithdrawalStatus>(query(request).status, WITHDRAWAL_STATUSES, 'pending');
+    const st = statusOf<WithdrawalStatus>(request, WITHDRAWAL_STATUSES);
     const flash = takeFlash(ctx, request, reply, 'withdrawals', '/backoffice/withdrawals');
     const [rows, totals, exports] = await Promise.all([withdrawalQueue(ctx.store.db, st), withdrawalTotals(ctx.store.db), recentExports(ctx.store.db)]);
     return boPage(request, reply, 'bo-withdrawals', { rows, totals, exports, status: st, statuses: WITHDRAWAL_STATUSES, errors, flash }, status);
