@@ -9,7 +9,8 @@ import {
 import type { StoreConfig } from '../config/config.ts';
 import type { DB } from './schema.ts';
 import { runMigrations } from './migrations.ts';
-import { guardedBody, guardedDialect } from './tx-guard.ts';
+import { GroupCommitter } from './group-commit.ts';
+import { assertNotInTransaction, guardedDialect } from './tx-guard.ts';
 import { hookedTx } from './tx-hooks.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -28,6 +29,14 @@ const pgTransactions = new WeakSet<object>();
 /** Adds FOR UPDATE on PostgreSQL; SQLite's single writer already excludes others. */
 export function forUpdate<Q extends { forUpdate(): Q }>(tx: Tx, qb: Q): Q {
   return pgTransactions.has(tx) ? qb.forUpdate() : qb;
+}
+
+/**
+ * FOR NO KEY UPDATE on PostgreSQL: excludes other writers of the row, but not the foreign-key
+ * checks of rows that point at it (a posting crediting a locked account does not wait).
+ */
+export function forNoKeyUpdate<Q extends { forNoKeyUpdate(): Q }>(tx: Tx, qb: Q): Q {
+  return pgTransactions.has(tx) ? qb.forNoKeyUpdate() : qb;
 }
 
 export function isPostgres(tx: Tx): boolean {
@@ -170,91 +179,23 @@ export function openSqlite(file: string): Database.Database {
   return database;
 }
 
-interface Job {
-  fn: (tx: Tx) => Promise<unknown>;
-  resolve: (v: unknown) => void;
-  reject: (e: unknown) => void;
-}
-
-const MAX_GROUP = 256;
-const SAVEPOINT = CompiledQuery.raw('savepoint grp');
-const RELEASE = CompiledQuery.raw('release savepoint grp');
-const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint grp');
-
-/**
- * Group commit for SQLite. With synchronous=FULL every COMMIT waits for the disk, and
- * SQLite has one writer anyway, so transactions that arrive together run one after the
- * other inside one BEGIN IMMEDIATE ... COMMIT, each in its own savepoint: a failing one
- * rolls back alone, and every caller is answered only after the shared COMMIT is on disk.
- */
-class GroupCommitter {
-  private queue: Job[] = [];
-  private scheduled = false;
-
-  constructor(private readonly db: Kysely<DB>) {}
-
-  run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        // Let the requests already read from the sockets enqueue theirs before we start.
-        setImmediate(() => void this.drain());
-      }
-    });
-  }
-
-  private async drain(): Promise<void> {
-    const batch = this.queue.splice(0, MAX_GROUP);
-    try {
-      if (batch.length === 1) {
-        const [job] = batch;
-        await this.db.transaction().execute(job.fn).then(job.resolve, job.reject);
-      } else if (batch.length > 1) {
-        await this.runGroup(batch);
-      }
-    } finally {
-      if (this.queue.length) setImmediate(() => void this.drain());
-      else this.scheduled = false;
-    }
-  }
-
-  private async runGroup(batch: Job[]): Promise<void> {
-    const outcomes: { ok: boolean; value: unknown }[] = [];
-    try {
-      await this.db.transaction().execute(async (trx) => {
-        for (const job of batch) {
-          await trx.executeQuery(SAVEPOINT);
-          try {
-            const value = await job.fn(trx);
-            await trx.executeQuery(RELEASE);
-            outcomes.push({ ok: true, value });
-          } catch (e) {
-            await trx.executeQuery(ROLLBACK_TO);
-            await trx.executeQuery(RELEASE);
-            outcomes.push({ ok: false, value: e });
-          }
-        }
-      });
-    } catch (e) {
-      for (const job of batch) job.reject(e);
-      return;
-    }
-    batch.forEach((job, i) => (outcomes[i].ok ? job.resolve(outcomes[i].value) : job.reject(outcomes[i].value)));
-  }
-}
-
 const RETRYABLE_PG = new Set(['40P01', '40001']);
 
 export async function openStore(cfg: StoreConfig, fileName: string): Promise<Store> {
   if (cfg.databaseUrl) return openPostgres(cfg.databaseUrl, cfg.pgSchema ?? 'public');
   const database = openSqlite(path.join(cfg.dataDir, fileName));
   const db = new Kysely<DB>({ dialect: guardedDialect(sqliteDialect(database)) });
-  const committer = new GroupCommitter(db);
+  // One writer: one group at a time (BEGIN IMMEDIATE is retried while another process writes).
+  const committer = new GroupCommitter({
+    begin: (body) => db.transaction().execute(body), lanes: 1, maxGroup: 256, retryable: () => false,
+  });
   const store: Store = {
     db,
     dialect: 'sqlite',
-    tx: (fn) => hookedTx((f) => committer.run(guardedBody(f)), fn),
+    tx: (fn) => {
+      assertNotInTransaction();
+      return hookedTx((f) => committer.run(f), fn);
+    },
     close: () => db.destroy(),
   };
   await migrate(store);
@@ -273,28 +214,31 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
   } finally {
     await boot.end();
   }
+  const poolSize = Number(process.env.MPANDCO_PG_POOL ?? 10);
   const pool = new pg.Pool({
     connectionString: url,
-    max: Number(process.env.MPANDCO_PG_POOL ?? 10),
+    max: poolSize,
     options: `-c search_path="${schema}"`,
   });
   const db = new Kysely<DB>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
+  // Several groups at once, each on its own connection; a group stays short (its payers'
+  // rows are locked until its COMMIT), and hot balances are credited once, at its end.
+  const committer = new GroupCommitter({
+    begin: (body) => db.transaction().execute((trx) => {
+      pgTransactions.add(trx);
+      return body(trx);
+    }),
+    lanes: Math.max(1, Math.min(Number(process.env.MPANDCO_PG_LANES ?? 4), poolSize - 1)),
+    maxGroup: Number(process.env.MPANDCO_PG_GROUP ?? 32),
+    retryable: (e) => RETRYABLE_PG.has((e as { code?: string })?.code ?? ''),
+  });
   const store: Store = {
     db,
     dialect: 'postgres',
-    tx: (fn) => hookedTx(async (f) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await db.transaction().execute((trx) => {
-            pgTransactions.add(trx);
-            return guardedBody(f)(trx);
-          });
-        } catch (e) {
-          const code = (e as { code?: string }).code;
-          if (!code || !RETRYABLE_PG.has(code) || attempt >= 5) throw e;
-        }
-      }
-    }, fn),
+    tx: (fn) => {
+      assertNotInTransaction();
+      return hookedTx((f) => committer.run(f), fn);
+    },
     close: () => db.destroy(),
   };
   await migrate(store);
@@ -309,6 +253,11 @@ export async function migrate(store: Store): Promise<string[]> {
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; message?: string };
   return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export function isForeignKeyViolation(e: unknown): boolean {
+  const err = e as { code?: string };
+  return err?.code === '23503' || err?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
 
 export function isCheckViolation(e: unknown): boolean {

@@ -13,6 +13,16 @@ export class RootHandleInTransactionError extends Error {
   }
 }
 
+/** Runs fn in no transaction body's context (work scheduled for later belongs to no caller). */
+export function outsideTransaction<T>(fn: () => T): T {
+  return inTransaction.exit(fn);
+}
+
+/** A transaction started from inside another's body would wait for itself: refused at once. */
+export function assertNotInTransaction(): void {
+  if (inTransaction.getStore()?.open) throw new RootHandleInTransactionError();
+}
+
 /** Runs a transaction's body so that the root handle refuses queries until the body settles. */
 export function guardedBody<T, A>(fn: (tx: A) => Promise<T>): (tx: A) => Promise<T> {
   return (tx) => {

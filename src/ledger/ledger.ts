@@ -1,20 +1,22 @@
 import { sql } from 'kysely';
-import { forUpdate, isCheckViolation, isUniqueViolation, type Tx } from '../db/store.ts';
+import { forNoKeyUpdate, isCheckViolation, isForeignKeyViolation, isUniqueViolation, type Tx } from '../db/store.ts';
+import { defer, takeDeferred } from '../db/tx-deferred.ts';
 import { prepared, preparedWrite } from '../db/prepared.ts';
-import { InvariantError } from './invariants.ts';
+import { InvariantError, invariantOfDbError } from './invariants.ts';
 import { newId } from '../shared/ids.ts';
 import { CURRENCY, MAX_BALANCE_MINOR } from '../shared/money.ts';
 import { nextRef } from './refs.ts';
 
 // The ledger is append-only: entries and postings are only inserted. A correction is a
-// reversing entry. Balances are updated in the same transaction as the postings.
+// reversing entry. Balances are updated in the same transaction as the postings (credits
+// at its end), so the ledger balances at every COMMIT.
 
 const BOUND = BigInt(MAX_BALANCE_MINOR);
 
 // Hot path of every payment: prepared queries (src/db/prepared.ts), built once per dialect.
 // The balance is read as text: exact whatever is stored, where a number could round (SQLite)
 // or fail to parse (PostgreSQL) on a store written before the bound existed.
-const lockAccounts = prepared((tx, ids: string[]) => forUpdate(tx as Tx, tx.selectFrom('digital_accounts')
+const lockAccounts = prepared((tx, ids: string[]) => forNoKeyUpdate(tx as Tx, tx.selectFrom('digital_accounts')
   .select(['id', sql<string>`cast(balance_minor as text)`.as('balance'), 'allow_negative', 'currency'])
   .where('id', 'in', ids).orderBy('id')));
 const insertEntry = prepared((tx, id: string, ref: string, kind: string, description: string,
@@ -23,6 +25,12 @@ const insertEntry = prepared((tx, id: string, ref: string, kind: string, descrip
 }));
 const insertPosting = prepared((tx, entryId: string, accountId: string, amountMinor: number, currency: string, createdAt: number) =>
   tx.insertInto('postings').values({ entry_id: entryId, account_id: accountId, amount_minor: amountMinor, currency, created_at: createdAt }));
+// Most entries have two postings: one round trip for both.
+const insertTwoPostings = prepared((tx, entryId: string, a1: string, m1: number, a2: string, m2: number, currency: string, createdAt: number) =>
+  tx.insertInto('postings').values([
+    { entry_id: entryId, account_id: a1, amount_minor: m1, currency, created_at: createdAt },
+    { entry_id: entryId, account_id: a2, amount_minor: m2, currency, created_at: createdAt },
+  ]));
 // The bound again in SQL: the last line of defence, like the CHECK on negative wallets.
 const addToBalance = preparedWrite((tx, amountMinor: number, accountId: string) => tx.updateTable('digital_accounts')
   .set((eb) => ({ balance_minor: eb('balance_minor', '+', amountMinor) })).where('id', '=', accountId)
@@ -49,9 +57,12 @@ export interface Entry {
 }
 
 /**
- * Balances after the entry, keyed by account, for accounts the caller asks about. Every
- * balance must stay within ±MAX_BALANCE_MINOR: an entry that would take one out is refused
- * whole ('balance_within_bound'), in the same transaction, under the accounts' locks.
+ * Posts a balanced entry. Debited accounts are locked (in id order, so entries cannot
+ * deadlock) and checked at once: no wallet below zero, no balance past the bound. Credits
+ * cannot break either rule's "below zero" half, so they are deferred to the end of the
+ * transaction (src/db/tx-deferred.ts): a shop paid by many payers is locked once per
+ * group of payments, just before COMMIT, not once per payment. `balances` holds the
+ * debited accounts' new balances.
  */
 export async function postEntry(tx: Tx, input: EntryInput): Promise<Entry> {
   for (const p of input.postings) {
@@ -62,21 +73,22 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<Entry> {
   if (sum !== 0n) throw new InvariantError('debits_equal_credits', `postings sum to ${sum}`);
   if (merged.length === 0) throw new InvariantError('entry_has_postings', 'an entry needs postings');
 
-  // Fixed lock order (by id) so that concurrent entries cannot deadlock.
-  const ids = merged.map((p) => p.accountId).sort();
-  const accounts = await lockAccounts(tx, ids);
-  if (accounts.length !== ids.length) throw new InvariantError('posting_account_exists', 'unknown account in postings');
+  const debits = merged.filter((p) => p.amount < 0n).sort((x, y) => (x.accountId < y.accountId ? -1 : 1));
+  const accounts = await lockAccounts(tx, debits.map((p) => p.accountId));
+  if (accounts.length !== debits.length) throw new InvariantError('posting_account_exists', 'unknown account in postings');
   const byId = new Map(accounts.map((a) => [a.id, a]));
   const balances = new Map<string, number>();
-  for (const p of merged) {
+  const changes: { accountId: string; delta: bigint }[] = [];
+  for (const p of debits) {
     const a = byId.get(p.accountId)!;
     if (a.currency !== CURRENCY) throw new InvariantError('single_currency', `account ${a.id} holds ${a.currency}`);
-    const next = exact(a.balance, a.id) + p.amount;
-    if (next < 0n && !a.allow_negative) {
-      throw new InvariantError('balance_must_not_go_negative', `account ${a.id} would hold ${next}`);
-    }
+    // Credits this transaction deferred for the account count now, under its lock.
+    const delta = takeDeferred(tx, a.id) + p.amount;
+    const next = exact(a.balance, a.id) + delta;
+    if (next < 0n && !a.allow_negative) throw new InvariantError('balance_must_not_go_negative', `account ${a.id} would hold ${next}`);
     if (next > BOUND || next < -BOUND) throw new InvariantError('balance_within_bound', `account ${a.id} would hold ${next}`);
     balances.set(p.accountId, Number(next));
+    changes.push({ accountId: a.id, delta });
   }
 
   const id = newId();
@@ -89,20 +101,44 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<Entry> {
     }
     throw e;
   }
-  // Within the bound, every merged amount is at most twice it: an exact number.
-  for (const p of merged) await insertPosting(tx, id, p.accountId, Number(p.amount), CURRENCY, input.nowMs);
-  for (const p of merged) {
-    let changed: number;
-    try {
-      changed = await addToBalance(tx, Number(p.amount), p.accountId);
-    } catch (e) {
-      // The CHECK constraint is the last line of defence if a lock was ever missed.
-      if (isCheckViolation(e)) throw new InvariantError('balance_must_not_go_negative', `account ${p.accountId}`);
-      throw e;
-    }
-    if (changed !== 1) throw new InvariantError('balance_within_bound', `account ${p.accountId}`);
-  }
+  await insertPostings(tx, id, merged, input.nowMs);
+  for (const c of changes) await applyDelta(tx, c.accountId, c.delta);
+  for (const p of merged) if (p.amount > 0n) defer(tx, p.accountId, p.amount, flushCredits);
   return { id, ref, balances };
+}
+
+/** Within the bound every merged amount is at most twice it: an exact number. */
+async function insertPostings(tx: Tx, entryId: string, merged: { accountId: string; amount: bigint }[], nowMs: number): Promise<void> {
+  try {
+    if (merged.length === 2) {
+      await insertTwoPostings(tx, entryId, merged[0].accountId, Number(merged[0].amount), merged[1].accountId, Number(merged[1].amount), CURRENCY, nowMs);
+    } else {
+      for (const p of merged) await insertPosting(tx, entryId, p.accountId, Number(p.amount), CURRENCY, nowMs);
+    }
+  } catch (e) {
+    // Credited accounts are not read before: the foreign key and the currency trigger speak for them.
+    if (isForeignKeyViolation(e)) throw new InvariantError('posting_account_exists', 'unknown account in postings');
+    if (invariantOfDbError(e) === 'posting_currency_matches_account') throw new InvariantError('single_currency', 'posting in another currency');
+    throw e;
+  }
+}
+
+async function applyDelta(tx: Tx, accountId: string, delta: bigint): Promise<void> {
+  if (delta === 0n) return;
+  let changed: number;
+  try {
+    changed = await addToBalance(tx, Number(delta), accountId);
+  } catch (e) {
+    // The CHECK constraint is the last line of defence if a lock was ever missed.
+    if (isCheckViolation(e)) throw new InvariantError('balance_must_not_go_negative', `account ${accountId}`);
+    throw e;
+  }
+  if (changed !== 1) throw new InvariantError('balance_within_bound', `account ${accountId}`);
+}
+
+/** The deferred credits of a transaction, applied just before its COMMIT; past the bound, the whole group fails. */
+async function flushCredits(tx: object, items: [string, bigint][]): Promise<void> {
+  for (const [accountId, amount] of items) await applyDelta(tx as Tx, accountId, amount);
 }
 
 /** Posts the exact opposite of an entry. A second reversal of the same entry fails. */

@@ -88,12 +88,15 @@ describe(`ledger invariants under random concurrent load (${DIALECT})`, () => {
     });
     const acks = (await Promise.all([runWorker(1), runWorker(2), runWorker(3)])).flat();
     expect(acks.length).toBeGreaterThan(30);
-    const found = await te.ctx.store.db.selectFrom('ledger_entries').select('id').where('id', 'in', acks).execute();
+    const found = await te.ctx.store.db.selectFrom('ledger_entries').select(['id', 'ref']).where('id', 'in', acks).execute();
     expect(found.length).toBe(acks.length);
+    // References from three processes at once: every one distinct, in the documented form.
+    expect(new Set(found.map((e) => e.ref)).size).toBe(found.length);
+    for (const e of found) expect(e.ref).toMatch(/^[TR]\d{6}\d{7,}$/);
     const report = await verifyLedger(te.ctx.store.db);
     expect(report.violations).toEqual([]);
     const cli = await runCli(['ledger', 'verify', '--env', 'sandbox', '--json'], te.childEnv);
-    expect(cli.code).toBe(0);
+    expect(cli.code, `${cli.stdout}\n${cli.stderr}`).toBe(0);
     expect(JSON.parse(cli.stdout)[0].ok).toBe(true);
   });
 });
