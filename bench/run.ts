@@ -1,12 +1,12 @@
 // Load scripts: token, create, show and execute against the platform, beside a bare
 // Fastify route, in one run. Usage: npm run bench [-- --duration 10 --connections 50 --workers 2 --payers 100]
 // Prints a Markdown table; the figures in bench/README.md come from it.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { cliOut as cli, form, FORM, json, measure as run, start, type Row } from './lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -20,47 +20,11 @@ const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
 const STORE = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
 const PAYERS = Number(values.payers);
-
-function start(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<{ child: ChildProcess; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes(ready)) resolve({ child, out });
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
-  });
-}
-
-function cliOut(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/mpandco.js', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`mpandco ${args.join(' ')} exited ${code}`))));
-  });
-}
-
-async function json(url: string, init: RequestInit = {}): Promise<any> {
-  const r = await fetch(url, init);
-  const body = await r.json();
-  if (!r.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${r.status} ${JSON.stringify(body)}`);
-  return body;
-}
-
-type Row = { name: string; rps: number; p50: number; p99: number; non2xx: number; errors: number };
 const rows: Row[] = [];
+const measure = async (name: string, opts: autocannon.Options) => {
+  rows.push(await run(name, { connections: CONNECTIONS, duration: DURATION, ...opts }));
+};
 
-async function measure(name: string, opts: autocannon.Options): Promise<void> {
-  const r = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts });
-  // Completed requests over the run's real duration (also right for runs bounded by a count).
-  const rps = Math.round(r.requests.total / r.duration);
-  rows.push({ name, rps, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
-  process.stderr.write(`${name}: ${rps} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}\n`);
-}
-
-const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
 const SALE = form({
   'paymentintent[intent]': 'sale',
   'paymentintent[redirectUrls][returnUrl]': 'http://shop.test/ok',
@@ -74,7 +38,6 @@ const SALE = form({
 });
 // Sales of one céntimo for the execute run, so the sandbox test payer's funds cover them all.
 const CENT_SALE = SALE.replace('%5Btotal%5D=1.00', '%5Btotal%5D=0.01').replace('%5Bprice%5D=1.00', '%5Bprice%5D=0.01');
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpandco-bench-'));
 const env = {
@@ -82,6 +45,7 @@ const env = {
   MPANDCO_PG_SCHEMA_PREFIX: `bench_${process.pid}`,
 };
 const WORKERS = Number(values.workers);
+const cliOut = (args: string[]) => cli(args, env);
 const bare = await start(['--import', 'tsx', 'bench/bare.ts', '18181'], env, 'READY');
 // The platform exactly as `npm start` runs it, sandbox only, without per-request info logs.
 const platform = await start(['bin/mpandco.js', 'serve', '--env', 'sandbox', '--port', '18080', '--data-dir', dataDir,

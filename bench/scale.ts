@@ -1,0 +1,128 @@
+// Payments at scale: executions of authorized sales from many payers, to one shop ("hot
+// merchant", --shops 1) or spread over many (--shops 100), on one or two nodes sharing the
+// store, beside a bare Fastify route in the same run. Every execution is a durable COMMIT.
+// Usage: node --import tsx bench/scale.ts [--shops 1 --payers 1000 --workers 2 --nodes 1 --duration 10 --connections 50]
+// (DATABASE_URL=... for PostgreSQL). Prints a Markdown table; bench/README.md keeps the figures.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkNewUser, insertUser } from '../src/accounts/accounts.service.ts';
+import { envConfig } from '../src/config/config.ts';
+import { verifyLedger } from '../src/ledger/verify.ts';
+import { changeState, openIntent } from '../src/payment-intents/intent.machine.ts';
+import { openEnvironment } from '../src/platform.ts';
+import { createMerchant } from '../src/sandbox/demo.ts';
+import { addTestFunds } from '../src/sandbox/funds.ts';
+import { form, FORM, json, measure, start, table, type Row } from './lib.ts';
+
+const { values } = parseArgs({
+  options: {
+    shops: { type: 'string', default: '1' }, payers: { type: 'string', default: '1000' }, workers: { type: 'string', default: '1' },
+    nodes: { type: 'string', default: '1' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' },
+    executions: { type: 'string', default: '20000' },
+  },
+});
+const [SHOPS, PAYERS, WORKERS, NODES, DURATION, CONNECTIONS, EXECUTIONS] =
+  ['shops', 'payers', 'workers', 'nodes', 'duration', 'connections', 'executions'].map((k) => Number(values[k as keyof typeof values]));
+const STORE = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpandco-bench-scale-'));
+const env = { ...process.env, LOG_LEVEL: 'warn', MPANDCO_SANDBOX_PATH: 'bench', MPANDCO_SANDBOX_TOKEN: 'bench-token', MPANDCO_PG_SCHEMA_PREFIX: `bench_scale_${process.pid}` };
+const SALE = form({
+  'paymentintent[intent]': 'sale', 'paymentintent[redirectUrls][returnUrl]': 'http://shop.test/ok',
+  'paymentintent[redirectUrls][cancelUrl]': 'http://shop.test/ko', 'paymentintent[transactions][0][amount][total]': '0.01',
+  'paymentintent[transactions][0][description]': 'Bench order', 'paymentintent[recipient]': '',
+});
+
+// Setup, not timed: shops, payers (one password hash shared: the KDF is not what is measured), funds.
+const ctx = await openEnvironment(envConfig('sandbox', { dataDir }, env));
+const shops = [];
+for (let i = 0; i < SHOPS; i++) shops.push(await createMerchant(ctx));
+const template = await checkNewUser({
+  kind: 'personal', username: 'bench0', password: 'Bench-pass-1', pin: '1234', fullName: 'Bench Payer',
+  document: 'V10000000', phone: '584120000000', email: 'bench0@example.com',
+});
+const payerIds: string[] = [];
+for (let i = 0; i < PAYERS; i += 100) {
+  payerIds.push(...await ctx.store.tx(async (tx) => {
+    const made: string[] = [];
+    for (let j = i; j < Math.min(i + 100, PAYERS); j++) {
+      const { user, accountId } = await insertUser(tx, {
+        ...template, username: `bench${j}`, handle: `bench${j}`, document: `V${10_000_000 + j}`,
+        phone: `58412${String(j).padStart(7, '0')}`, email: `bench${j}@example.com`,
+      }, Date.now());
+      await addTestFunds(tx, accountId, 1_000_00, Date.now());
+      made.push(user.id);
+    }
+    return made;
+  }));
+}
+
+const ports = Array.from({ length: NODES }, (_, i) => 18280 + i);
+const bare = await start(['--import', 'tsx', 'bench/bare.ts', '18182'], env, 'READY');
+const nodes = await Promise.all(ports.map((port) => start(['bin/mpandco.js', 'serve', '--env', 'sandbox', '--port', String(port),
+  '--data-dir', dataDir, '--workers', String(WORKERS)], env, 'Sandbox demo payers')));
+const rows: Row[] = [];
+try {
+  rows.push(await measure('bare Fastify GET /json', { url: 'http://127.0.0.1:18182/json', connections: CONNECTIONS, duration: DURATION }));
+  const base = `http://127.0.0.1:${ports[0]}`;
+  const tokens = await Promise.all(shops.map(async (s) => (await json(`${base}/oauth/v2/token`, {
+    method: 'POST', headers: FORM, body: form({ grant_type: 'urn:client_apps', client_id: s.client_id, client_secret: s.client_secret }),
+  })).access_token as string));
+
+  // Sales of one céntimo, round robin over the shops, each authorized by the next payer.
+  const sales: { id: string; payer: string; token: string }[] = [];
+  for (let i = 0; i < EXECUTIONS; i += 200) {
+    const made = await Promise.all(Array.from({ length: Math.min(200, EXECUTIONS - i) }, async (_, j) => {
+      const token = tokens[(i + j) % tokens.length];
+      const intent = await json(`${base}/api/payment-intent/.json`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...FORM }, body: SALE });
+      return { id: intent.id as string, payer: payerIds[(i + j) % payerIds.length], token };
+    }));
+    await ctx.store.tx(async (tx) => {
+      for (const s of made) await changeState(tx, (await openIntent(tx, s.id, Date.now()))!, 'authorize', Date.now(), s.payer);
+    });
+    sales.push(...made);
+  }
+
+  const name = `execute sale: ${SHOPS === 1 ? 'hot merchant' : `spread over ${SHOPS} shops`}, ${PAYERS} payers, ${NODES} node(s) × ${WORKERS} process(es)`;
+  const share = Math.ceil(sales.length / NODES);
+  const runs = await Promise.all(ports.map((port, n) => {
+    const mine = sales.slice(n * share, (n + 1) * share);
+    let next = 0;
+    return measure(`${name} [node ${n + 1}]`, {
+      url: `http://127.0.0.1:${port}/api/payment-intent/execute/sale.json`, method: 'POST', connections: Math.ceil(CONNECTIONS / NODES),
+      duration: DURATION, amount: mine.length,
+      requests: [{
+        setupRequest: (req) => {
+          const s = mine[next++ % mine.length];
+          return {
+            ...req, path: `/api/payment-intent/execute/sale.json?id=${s.id}`, headers: { ...FORM, authorization: `Bearer ${s.token}` },
+            body: form({ 'payment_execution[paymentIntent]': s.id, 'payment_execution[payer]': s.payer }),
+          };
+        },
+      }],
+    });
+  }));
+  rows.push({
+    name, rps: runs.reduce((t, r) => t + r.rps, 0), p50: Math.max(...runs.map((r) => r.p50)), p99: Math.max(...runs.map((r) => r.p99)),
+    non2xx: runs.reduce((t, r) => t + r.non2xx, 0), errors: runs.reduce((t, r) => t + r.errors, 0),
+  });
+  const report = await verifyLedger(ctx.store.db);
+  process.stderr.write(`ledger verify: ${report.ok ? 'OK' : JSON.stringify(report.violations.slice(0, 3))}\n`);
+} finally {
+  bare.child.kill();
+  for (const n of nodes) n.child.kill('SIGTERM');
+  await Promise.all(nodes.map((n) => new Promise((r) => (n.child.exitCode !== null ? r(null) : n.child.once('exit', r)))));
+  await ctx.store.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.DATABASE_URL) {
+    const pg = await import('pg');
+    const client = new pg.default.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    await client.query(`drop schema if exists "${env.MPANDCO_PG_SCHEMA_PREFIX}_sandbox" cascade`);
+    await client.end();
+  }
+}
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+process.stdout.write(`\n${new Date().toISOString().slice(0, 10)} · ${STORE} · ${os.cpus().length} cores (${cpu}) · ${CONNECTIONS} connections · ${DURATION} s\n\n${table(rows)}\n`);
