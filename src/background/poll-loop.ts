@@ -1,29 +1,46 @@
 import type { Ctx } from '../context.ts';
 
-/**
- * Runs `pass` every `intervalMs` (real time) until stopped. The returned function stops
- * the loop and resolves once a pass in progress has finished, so shutdown is clean.
- */
-export function pollLoop(ctx: Ctx, name: string, intervalMs: number, pass: () => Promise<unknown>): () => Promise<void> {
+/** Stops the loop (resolving once a pass in progress has finished), and lets a caller see its passes. */
+export interface Loop {
+  (): Promise<void>;
+  /** Resolves when the next pass has finished (at once if the loop is stopped). */
+  nextPass(): Promise<void>;
+  /** Whether another pass is scheduled: false once stopped. */
+  scheduled(): boolean;
+}
+
+/** Runs `pass` every `intervalMs` (real time), the first at once, until stopped. */
+export function pollLoop(ctx: Ctx, name: string, intervalMs: number, pass: () => Promise<unknown>): Loop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let waiters: (() => void)[] = [];
   const tick = () => {
+    timer = undefined;
     running = (async () => {
       try {
         await pass();
       } catch (e) {
         ctx.log.error({ err: e, worker: name }, 'background pass failed');
       }
+      const done = waiters;
+      waiters = [];
+      for (const w of done) w();
       if (!stopped) timer = setTimeout(tick, intervalMs);
     })();
   };
   timer = setTimeout(tick, 0);
-  return async () => {
+  const stop = async () => {
     stopped = true;
     if (timer) clearTimeout(timer);
+    timer = undefined;
     await running;
+    for (const w of waiters.splice(0)) w();
   };
+  return Object.assign(stop, {
+    nextPass: () => (stopped ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))),
+    scheduled: () => timer !== undefined,
+  });
 }
 
 /** A background loop started with each environment's listener; the function it returns stops it. */

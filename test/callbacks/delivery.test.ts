@@ -113,17 +113,18 @@ describe('callback delivery', () => {
     shop.hits.length = 0;
     shop.status = 200;
     const id = await paidRequest(s, m, p, shop);
-    const stop = startCallbackWorker(s.ctx);
+    const loop = startCallbackWorker(s.ctx);
     try {
-      for (let i = 0; i < 200 && shop.hits.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      // Its first pass starts at once; wait for that pass, not for a length of time.
+      await loop.nextPass();
     } finally {
-      await stop();
+      await loop();
     }
     expect(shop.hits.map((h) => h.query.get('paymentIntent'))).toEqual([id]);
     expect((await callbacksOf(s, id))[0].status).toBe('delivered');
-    // Stopped: a new due row stays pending.
+    // Stopped: no pass is scheduled any more, so a new due row stays pending.
+    expect(loop.scheduled()).toBe(false);
     const later = await paidRequest(s, m, p, shop);
-    await new Promise((r) => setTimeout(r, 1500));
     expect((await callbacksOf(s, later))[0].status).toBe('pending');
     await deliverDue(s.ctx);
   });
