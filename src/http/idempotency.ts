@@ -186,10 +186,12 @@ export async function idempotent(
   } finally {
     clearInterval(beat);
   }
+  // Written once, by the route's own serializer: the replay is the same text, byte for byte.
+  const text = String(reply.code(out.status).serialize(out.body));
   if (out.status >= 500) {
     await release();
   } else {
-    await mine().set({ state: 'done', status_code: out.status, response_body: JSON.stringify(out.body) }).execute();
+    await mine().set({ state: 'done', status_code: out.status, response_body: text }).execute();
   }
-  return reply.code(out.status).send(out.body);
+  return reply.type('application/json; charset=utf-8').send(text);
 }

@@ -23,6 +23,8 @@ describe('Idempotency-Key on the intent POSTs', () => {
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(second.headers.get('idempotency-replayed')).toBe('true');
+    // The same text, byte for byte, as the first answer (both written by the route's serializer).
+    expect(second.text).toBe(first.text);
     expect(second.body.id).toBe(first.body.id);
     const rows = await s.ctx.store.db.selectFrom('payment_intents').select('id').where('owner_user_id', '=', m.user_id).execute();
     expect(rows).toHaveLength(1);
