@@ -10,6 +10,8 @@ import { dashboardCounts } from './backoffice.repository.ts';
 import { registerBoApps } from './bo-apps.routes.ts';
 import { registerBoTools } from './bo-tools.routes.ts';
 import { registerBoWallet } from './bo-wallet.routes.ts';
+import { topupTotals } from '../topups/topups.repository.ts';
+import { withdrawalTotals } from '../withdrawals/withdrawals.repository.ts';
 import { boPage } from './bo-page.ts';
 import './backoffice.messages.ts';
 import './bo-tools.messages.ts';
@@ -86,10 +88,11 @@ export async function registerBackoffice(app: FastifyInstance, ctx: Ctx): Promis
       op.setNotFoundHandler((request, reply) => notFound(request, reply));
 
       op.get('/', { config: { web: true } }, async (request, reply) => {
-        const [counts, recent] = await Promise.all([
+        const [counts, recent, topups, withdrawals] = await Promise.all([
           dashboardCounts(ctx.store.db), listAudit(ctx.store.db, { limit: 10, offset: 0 }),
+          topupTotals(ctx.store.db), withdrawalTotals(ctx.store.db),
         ]);
-        return boPage(request, reply, 'bo-dashboard', { counts, recent: recent.rows });
+        return boPage(request, reply, 'bo-dashboard', { counts, recent: recent.rows, topups, withdrawals });
       });
 
       op.post('/logout', { config: { web: true }, preHandler: op.csrfProtection }, async (request, reply) => {

@@ -84,6 +84,8 @@ describe('top-ups in production: declared by a person, confirmed or refused by a
     const queue = await bo.get('/backoffice/topups');
     expect(queue.html).toContain(`data-topup="${t.id}"`);
     expect(textOf(queue.html)).toContain('Pendiente · 1 por Bs. 250,00');
+    const dash = await bo.get('/backoffice');
+    expect(textOf(/id="tile-topups"[\s\S]*?<\/a>/.exec(dash.html)![0].replace(/^[^>]*>/, ''))).toBe('1 Recargas: Bs. 250,00');
     const receipt = await fetch(`${s.baseUrl}/backoffice/topups/${t.id}/receipt`, { headers: { cookie: [...bo.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
     expect(receipt.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await receipt.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
