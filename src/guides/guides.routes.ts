@@ -1,0 +1,58 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Ctx } from '../context.ts';
+import { page, renderWebError } from '../web/render.ts';
+import { shellCommand, shownAnswer, type Guide, type Lang, type Text } from './guide.model.ts';
+import { GUIDES, findGuide } from './guides.data.ts';
+
+/** The path of the guides in each language: Spanish first, English beside. */
+export const GUIDES_PATH: Record<Lang, string> = { es: '/docs/guia', en: '/docs/guide' };
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Prose with `code` spans, as safe HTML. */
+export function prose(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
+function view(guide: Guide, lang: Lang, publicUrl: string) {
+  const pick = (t: Text) => t[lang];
+  return {
+    slug: guide.slug[lang],
+    other: `${GUIDES_PATH[lang === 'es' ? 'en' : 'es']}/${guide.slug[lang === 'es' ? 'en' : 'es']}`,
+    title: pick(guide.title),
+    intro: guide.intro.map((t) => prose(pick(t))),
+    outro: (guide.outro ?? []).map((t) => prose(pick(t))),
+    variables: guide.variables.map((v) => ({
+      line: `${v.name}="${v.value.replace('{{BASE}}', publicUrl)}"`,
+      text: prose(pick(v.text)),
+    })),
+    steps: guide.steps.map((s) => ({ text: prose(pick(s.text)), command: shellCommand(s.curl), status: s.status, answer: shownAnswer(s.answer) })),
+  };
+}
+
+/** GET /docs/guia, /docs/guide and each guide under them: server-rendered, no script needed. */
+export function registerGuides(app: FastifyInstance, ctx: Ctx): void {
+  for (const lang of ['es', 'en'] as const) {
+    const base = GUIDES_PATH[lang];
+    const index = async (request: FastifyRequest, reply: FastifyReply) => {
+      request.locale = lang;
+      return page(request, reply, 'guide-index', {
+        lang, base, other: GUIDES_PATH[lang === 'es' ? 'en' : 'es'],
+        guides: GUIDES.map((g) => ({ href: `${base}/${g.slug[lang]}`, title: g.title[lang], summary: prose(g.intro[0]![lang]) })),
+      });
+    };
+    app.get(base, { config: { web: true } }, index);
+    app.get(`${base}/`, { config: { web: true } }, index);
+    app.get(`${base}/:slug`, { config: { web: true } }, async (request, reply) => {
+      request.locale = lang;
+      const guide = findGuide(lang, (request.params as { slug: string }).slug);
+      if (!guide) return renderWebError(request, reply, 404, lang === 'es' ? 'Esta guía no existe.' : 'There is no such guide.');
+      const at = GUIDES.indexOf(guide);
+      const next = GUIDES[at + 1];
+      return page(request, reply, 'guide-page', {
+        lang, base, guide: view(guide, lang, ctx.config.publicUrl),
+        next: next ? { href: `${base}/${next.slug[lang]}`, title: next.title[lang] } : null,
+      });
+    });
+  }
+}

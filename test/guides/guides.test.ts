@@ -1,0 +1,137 @@
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capture, commandVariables, shellCommand, type Shown } from '../../src/guides/guide.model.ts';
+import { GUIDES } from '../../src/guides/guides.data.ts';
+import { createMerchant } from '../../src/sandbox/demo.ts';
+import { testServer, type TestServer } from '../helpers/env.ts';
+
+// Every guide's every command, run exactly as the page shows it: `sh -c` with the real curl,
+// the variables in the environment (the values the reader sets, then what earlier answers
+// gave). A .curlrc in CURL_HOME adds only `--write-out` of the status, so the command line
+// stays the one shown. The answer must hold every field the guide shows.
+
+function curlPath(): string {
+  try {
+    return execFileSync('sh', ['-c', 'command -v curl'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('curl is not installed: the guides are run with the real curl (apt-get install -y curl)');
+  }
+}
+
+const curlHome = fs.mkdtempSync(path.join(os.tmpdir(), 'guides-curl-'));
+fs.writeFileSync(path.join(curlHome, '.curlrc'), 'write-out = "\\n%{http_code}"\n');
+
+function run(command: string, vars: Record<string, string>): Promise<{ status: number; body: unknown; text: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', command], { env: { PATH: process.env.PATH, HOME: curlHome, CURL_HOME: curlHome, ...vars } });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => { err += c; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`exit ${code}: ${command}\n${err}`));
+      const cut = out.lastIndexOf('\n');
+      const text = out.slice(0, cut);
+      let body: unknown = text;
+      try { body = JSON.parse(text); } catch { /* not JSON */ }
+      resolve({ status: Number(out.slice(cut + 1)), body, text });
+    });
+  });
+}
+
+/** Checks that `actual` holds what the guide shows, saving each `{{NAME}}` into vars. */
+function match(shown: Shown, actual: unknown, at: string, vars: Record<string, string>): void {
+  const name = capture(shown);
+  if (name) {
+    expect(actual, `${at} is shown as <${name}>`).not.toBeUndefined();
+    expect(actual, `${at} is shown as <${name}>`).not.toBeNull();
+    const value = String(actual);
+    if (vars[name] !== undefined) expect(value, `${at} is the ${name} seen before`).toBe(vars[name]);
+    vars[name] = value;
+  } else if (Array.isArray(shown)) {
+    expect(Array.isArray(actual), `${at} is an array`).toBe(true);
+    shown.forEach((v, i) => match(v, (actual as unknown[])[i], `${at}[${i}]`, vars));
+  } else if (shown !== null && typeof shown === 'object') {
+    expect(actual !== null && typeof actual === 'object', `${at} is an object`).toBe(true);
+    for (const [k, v] of Object.entries(shown)) match(v, (actual as Record<string, unknown>)[k], `${at}.${k}`, vars);
+  } else {
+    expect(actual, at).toEqual(shown);
+  }
+}
+
+describe('every guide, run with curl against a real sandbox', () => {
+  let s: TestServer;
+  const given: Record<string, string> = {};
+  beforeAll(async () => {
+    curlPath();
+    s = await testServer();
+    const m = await createMerchant(s.ctx);
+    Object.assign(given, {
+      BASE: s.baseUrl, CLIENT_ID: m.client_id, CLIENT_SECRET: m.client_secret,
+      SANDBOX_PATH: s.ctx.secrets.sandboxPath, AUTORIZE_TOKEN: s.ctx.secrets.sandboxAutorizeToken,
+    });
+  });
+  afterAll(async () => s.close());
+
+  for (const guide of GUIDES) {
+    it(`${guide.slug.es}: every command answers what the guide shows`, async () => {
+      for (const v of guide.variables) expect(given[v.name], `variable ${v.name}`).toBeDefined();
+      const vars: Record<string, string> = Object.fromEntries(guide.variables.map((v) => [v.name, given[v.name]!]));
+      for (const [i, step] of guide.steps.entries()) {
+        for (const name of commandVariables(step.curl)) expect(vars[name], `step ${i + 1} reads ${name}`).toBeDefined();
+        const command = shellCommand(step.curl);
+        const r = await run(command, vars);
+        if (process.env.GUIDES_PRINT) console.log(command, '\n', r.status, r.text);
+        expect(r.status, `step ${i + 1}: ${command}\n${r.text}`).toBe(step.status);
+        match(step.answer, r.body, `step ${i + 1} answer`, vars);
+      }
+    });
+  }
+});
+
+describe('the guide pages', () => {
+  let s: TestServer;
+  beforeAll(async () => { s = await testServer(); });
+  afterAll(async () => s.close());
+
+  it('list the guides in Spanish at /docs/guia and in English at /docs/guide', async () => {
+    const es = await fetch(`${s.baseUrl}/docs/guia`);
+    expect(es.status).toBe(200);
+    const esHtml = await es.text();
+    const en = await (await fetch(`${s.baseUrl}/docs/guide/`)).text();
+    for (const g of GUIDES) {
+      expect(esHtml).toContain(`href="/docs/guia/${g.slug.es}"`);
+      expect(en).toContain(`href="/docs/guide/${g.slug.en}"`);
+    }
+    expect(esHtml).toContain('<html lang="es">');
+    expect(en).toContain('<html lang="en">');
+  });
+
+  it('show every step: prose, the command as the test runs it (HTML-escaped), the status and answer', async () => {
+    for (const g of GUIDES) {
+      for (const lang of ['es', 'en'] as const) {
+        const r = await fetch(`${s.baseUrl}/docs/${lang === 'es' ? 'guia' : 'guide'}/${g.slug[lang]}`);
+        expect(r.status).toBe(200);
+        const html = await r.text();
+        expect(html).toContain('name="viewport" content="width=device-width');
+        expect(html).toContain(`<h1>${g.title[lang]}</h1>`);
+        for (const step of g.steps) {
+          const escaped = shellCommand(step.curl).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+          expect(html).toContain(escaped);
+          expect(html).toContain(`HTTP ${step.status}`);
+        }
+        expect(html).toContain(`BASE=&quot;${s.baseUrl}&quot;`);
+      }
+    }
+  });
+
+  it('an unknown guide is a 404 page', async () => {
+    const r = await fetch(`${s.baseUrl}/docs/guia/no-existe`);
+    expect(r.status).toBe(404);
+    expect(r.headers.get('content-type')).toContain('text/html');
+  });
+});
