@@ -6,7 +6,7 @@ const LAYERS = [
   ['shared', 'config', 'db', 'audit', 'background'],
   ['accounts', 'ledger', 'callbacks'],
   ['http', 'web', 'mail'],
-  ['docs', 'onboarding'],
+  ['docs', 'onboarding', 'guides'],
   ['oauth', 'golive'],
   ['payments', 'apps', 'payouts', 'profile'],
   ['payment-intents'],

@@ -21,6 +21,7 @@ import { registerMail } from './mail/mail.routes.ts';
 import { registerAccountSettings } from './account-settings/settings.routes.ts';
 import { registerTopups } from './topups/topups.routes.ts';
 import { registerWithdrawals } from './withdrawals/withdrawals.routes.ts';
+import { registerGuides } from './guides/guides.routes.ts';
 
 /** Each feature folder contributes one registration function. Order matters only for hooks. */
 export type Feature = (app: FastifyInstance, ctx: Ctx) => Promise<void> | void;
@@ -47,4 +48,5 @@ export const FEATURES: Feature[] = [
   registerAccountSettings,
   registerTopups,
   registerWithdrawals,
+  registerGuides,
 ];
