@@ -96,6 +96,124 @@ export const GUIDES: Guide[] = [
   },
 ];
 
+const annul: Step = {
+  text: {
+    es: 'Anule la venta: el dinero vuelve al comprador en un asiento contrario y la venta queda `annulled`. Solo se puede en las 24 horas siguientes a la ejecución.',
+    en: 'Annul the sale: the money goes back to the buyer in a reversing entry and the sale becomes `annulled`. Only within 24 hours of the execution.',
+  },
+  curl: 'curl -s -X POST "{{BASE}}/api/payment-intent/cancel.json" -H "Authorization: Bearer {{TOKEN}}" -d "cancel_payment_intent[paymentIntent]={{INTENT_ID}}"',
+  status: 200,
+  answer: { id: '{{INTENT_ID}}', state: 'annulled' },
+};
+
+const annulAgain: Step = {
+  text: {
+    es: 'Una segunda anulación no mueve nada: es un 400 con un error global que dice por qué. Lo mismo pasado el plazo de 24 horas, o con una venta sin ejecutar.',
+    en: 'A second annulment moves nothing: a 400 with a global error saying why. The same past the 24-hour window, or for a sale not yet executed.',
+  },
+  curl: annul.curl,
+  status: 400,
+  answer: { code: 400, message: 'Validation Failed', errors: { errors: ['Este pago fue anulado.'], children: { paymentIntent: {} } } },
+};
+
+const noToken: Step = {
+  text: {
+    es: 'Sin cabecera `Authorization`, o con un esquema que no es `Bearer` (ni `token`): 401. Su código no envió credenciales.',
+    en: 'Without an `Authorization` header, or with a scheme other than `Bearer` (or `token`): 401. Your code sent no credentials.',
+  },
+  curl: 'curl -s "{{BASE}}/api/payment-intent/.json"',
+  status: 401,
+  answer: { error: 'invalid_grant', error_description: 'Se requiere un token de acceso (Authorization: Bearer).' },
+};
+
+const badToken: Step = {
+  text: {
+    es: 'Con un token que no existe, venció (una hora) o fue revocado: 403. Pida otro token y repita la llamada.',
+    en: 'With a token that does not exist, expired (one hour) or was revoked: 403. Get a new token and repeat the call.',
+  },
+  curl: 'curl -s "{{BASE}}/api/payment-intent/.json" -H "Authorization: Bearer no-existe"',
+  status: 403,
+  answer: { code: 403, message: 'El token de acceso no es válido.' },
+};
+
+const badForm: Step = {
+  text: {
+    es: 'Un formulario con errores es un 400 con el árbol del formulario: `errors.errors` son los errores globales y cada campo está en `errors.children`, con sus propios `errors`; las listas (transacciones, ítems) son listas de `children`. Un campo sin error aparece vacío (`{}`).',
+    en: 'A form with errors is a 400 holding the form’s tree: `errors.errors` are the global errors and each field sits in `errors.children`, with its own `errors`; lists (transactions, items) are lists of `children`. A field without error shows empty (`{}`).',
+  },
+  curl: 'curl -s -X POST "{{BASE}}/api/payment-intent/.json" -H "Authorization: Bearer {{TOKEN}}" -d "paymentintent[intent]=sale" -d "paymentintent[transactions][0][amount][total]=-5"',
+  status: 400,
+  answer: {
+    code: 400, message: 'Validation Failed',
+    errors: {
+      children: {
+        redirectUrls: { children: { returnUrl: { errors: ['La URI de retorno es obligatoria.'] }, cancelUrl: { errors: ['La URI de cancelación es obligatoria.'] } } },
+        transactions: { children: [{ children: { amount: { children: { total: { errors: ['El monto debe ser mayor que cero.'] } } }, description: { errors: ['La descripción es obligatoria.'] } } }] },
+      },
+    },
+  },
+};
+
+const idempotent: Step = {
+  text: {
+    es: 'Envíe una cabecera `Idempotency-Key` (única por operación, p. ej. el número de pedido) en cada POST que cree o mueva dinero: si la red falla, repita la misma llamada con la misma clave.',
+    en: 'Send an `Idempotency-Key` header (unique per operation, e.g. the order number) on every POST that creates or moves money: if the network fails, repeat the same call with the same key.',
+  },
+  curl: createSale.curl.replace('-H "Authorization: Bearer {{TOKEN}}"', '-H "Authorization: Bearer {{TOKEN}}" -H "Idempotency-Key: pedido-1"'),
+  status: 200,
+  answer: { id: '{{INTENT_ID}}', intent: 'sale', state: 'created' },
+};
+
+const idempotentAgain: Step = {
+  text: {
+    es: 'La repetición no crea una segunda venta: devuelve la primera respuesta, con el mismo id. Si la primera llamada aún está en curso, la repetición recibe 409 con `Retry-After`.',
+    en: 'The repetition makes no second sale: it returns the first answer, with the same id. If the first call is still running, the repetition gets 409 with `Retry-After`.',
+  },
+  curl: idempotent.curl,
+  status: 200,
+  answer: { id: '{{INTENT_ID}}', intent: 'sale', state: 'created' },
+};
+
+const missingPayer: Step = {
+  text: {
+    es: 'Primero se revisan los campos: ejecutar sin decir quién paga es un error en `children.payer`. Con el pagador, una venta que el cliente aún no autorizó es un error global: «El cliente aún no ha autorizado este pago.»',
+    en: 'Fields are checked first: executing without saying who pays is an error in `children.payer`. With the payer, a sale the customer has not yet authorized is a global error: “El cliente aún no ha autorizado este pago.”',
+  },
+  curl: 'curl -s -X POST "{{BASE}}/api/payment-intent/execute/sale.json?id={{INTENT_ID}}" -H "Authorization: Bearer {{TOKEN}}" -d "payment_execution[paymentIntent]={{INTENT_ID}}"',
+  status: 400,
+  answer: { code: 400, message: 'Validation Failed', errors: { children: { paymentIntent: {}, payer: { errors: ['Indique el pagador.'] } } } },
+};
+
+GUIDES.push({
+  slug: { es: 'anulacion', en: 'annulment' },
+  title: { es: 'Anular una venta (24 horas)', en: 'Annulling a sale (24 hours)' },
+  intro: [
+    {
+      es: 'Una venta ejecutada se puede anular durante las 24 horas siguientes a su ejecución: el dinero vuelve al comprador y la venta queda `annulled`. Los cuatro primeros pasos son los de la primera guía.',
+      en: 'An executed sale can be annulled within 24 hours of its execution: the money goes back to the buyer and the sale becomes `annulled`. The first four steps are those of the first guide.',
+    },
+  ],
+  variables: [BASE, ...KEYS, ...SANDBOX],
+  steps: [token, createSale, approve, execute, annul, annulAgain],
+  outro: [
+    {
+      es: 'La anulación también se hace a mano en «Pagos» (`/dashboard`), con el PIN o la contraseña.',
+      en: 'An annulment can also be done by hand in “Pagos” (`/dashboard`), with the PIN or the password.',
+    },
+  ],
+}, {
+  slug: { es: 'errores', en: 'errors' },
+  title: { es: 'Errores: 401 y 403, el árbol del 400, claves de idempotencia', en: 'Errors: 401 and 403, the 400 tree, idempotency keys' },
+  intro: [
+    {
+      es: 'Cómo responde el API cuando algo falla, y cómo repetir una llamada sin cobrar dos veces. Los mensajes están en español; con `-H "Accept-Language: en"` vienen en inglés.',
+      en: 'How the API answers when something fails, and how to repeat a call without charging twice. Messages are Spanish; with `-H "Accept-Language: en"` they come in English.',
+    },
+  ],
+  variables: [BASE, ...KEYS],
+  steps: [noToken, badToken, token, badForm, idempotent, idempotentAgain, missingPayer],
+});
+
 export function findGuide(lang: 'es' | 'en', slug: string): Guide | undefined {
   return GUIDES.find((g) => g.slug[lang] === slug);
 }
