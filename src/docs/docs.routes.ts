@@ -23,7 +23,8 @@ export async function registerDocs(app: FastifyInstance, ctx: Ctx): Promise<void
         version: '1.0.0',
         description: 'Merchant API: OAuth2 tokens, payment intents (payment button and billing), payments, mass payouts. '
           + 'Every POST accepts application/x-www-form-urlencoded with bracket names, multipart/form-data, or JSON. '
-          + 'Messages are Spanish by default, English with Accept-Language: en.',
+          + 'Messages are Spanish by default, English with Accept-Language: en. '
+          + 'Step-by-step guides with curl: [/docs/guia](/docs/guia) (español), [/docs/guide](/docs/guide) (English).',
       },
       servers: [{ url: ctx.config.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

@@ -135,3 +135,17 @@ describe('the guide pages', () => {
     expect(r.headers.get('content-type')).toContain('text/html');
   });
 });
+
+describe('where the guides are linked from', () => {
+  let s: TestServer;
+  beforeAll(async () => { s = await testServer(); });
+  afterAll(async () => s.close());
+
+  it('the sandbox home page and the API reference link the guides', async () => {
+    const home = await (await fetch(`${s.baseUrl}/`, { headers: { 'accept-language': 'es' } })).text();
+    expect(home).toContain('href="/docs/guia" id="guides-link"');
+    const doc = await (await fetch(`${s.baseUrl}/docs/openapi.json`)).json() as { info: { description: string } };
+    expect(doc.info.description).toContain('(/docs/guia)');
+    expect(doc.info.description).toContain('(/docs/guide)');
+  });
+});
