@@ -30,6 +30,11 @@ export interface IntentQuery {
 
 export const invoiceOf = (d: DialectName) => sql<string | null>`${sql.raw(invoiceNumberSql(d))}`;
 
+/** The first transaction's description, read by the store's JSON functions (cheaper than parsing rows here). */
+const descriptionOf = (d: DialectName) => (d === 'postgres'
+  ? sql<string | null>`((i.transactions_json::jsonb) -> 0 ->> 'description')`
+  : sql<string | null>`json_extract(i.transactions_json, '$[0].description')`);
+
 /** The state a person sees: past its expiry, a waiting intent is canceled (as the API shows it). */
 export const effectiveState = (nowMs: number) =>
   sql<string>`case when i.state in ('created', 'authorized') and i.expires_at <= ${nowMs} then 'canceled' else i.state end`;
@@ -94,12 +99,12 @@ export async function intentPage(db: Db, d: DialectName, f: IntentQuery, after: 
     .leftJoin('users as u', 'u.id', 'i.payer_user_id')
     .leftJoin('payments as p', (j) => j.onRef('p.intent_id', '=', 'i.id').on('p.txn_index', '=', 0))
     .select([
-      'i.id', 'i.intent', 'i.total_minor', 'i.currency', 'i.created_at', 'i.app_id', 'a.name as app_name', 'i.transactions_json',
+      'i.id', 'i.intent', 'i.total_minor', 'i.currency', 'i.created_at', 'i.app_id', 'a.name as app_name',
       'u.username as payer_username', 'u.full_name as payer_name', 'u.document as payer_document', 'u.phone as payer_phone',
       'p.ref as payment_ref',
     ])
-    .select(effectiveState(f.nowMs).as('state'))
-    .orderBy('i.created_at', 'desc').orderBy('i.id', 'desc').limit(limit).execute();
+    .select([effectiveState(f.nowMs).as('state'), invoiceOf(d).as('invoice'), descriptionOf(d).as('description')])
+    .orderBy('i.created_at', 'desc').orderBy('i.id', 'desc').execute();
 }
 
 export type IntentListRow = Awaited<ReturnType<typeof intentPage>>[number];

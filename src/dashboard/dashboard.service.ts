@@ -1,7 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { findUserByLogin } from '../accounts/accounts.service.ts';
 import { parseMoney } from '../shared/money.ts';
-import { parseTransactions } from '../payment-intents/payment-intent.types.ts';
 import {
   coarseOnly, dayStart, includesIntents, includesPayouts, parseDay, timeRange, INTENT_STATES, type Cursor, type Filter, type ItemType,
 } from './dashboard.filter.ts';
@@ -66,11 +65,9 @@ export async function resolveFilter(ctx: Ctx, ownerId: string, f: Filter): Promi
 }
 
 function intentRow(r: IntentListRow): ListRow {
-  const [first] = parseTransactions(r.transactions_json);
   return {
     kind: 'intent', id: r.id, type: r.intent as ItemType, state: r.state, amountMinor: Number(r.total_minor), currency: r.currency,
-    createdAt: Number(r.created_at), appName: r.app_name, ref: r.payment_ref, invoice: first?.invoiceNumber ?? null,
-    description: first?.description ?? '',
+    createdAt: Number(r.created_at), appName: r.app_name, ref: r.payment_ref, invoice: r.invoice, description: r.description ?? '',
     payer: r.payer_username ? { username: r.payer_username, name: r.payer_name ?? '', document: r.payer_document, phone: r.payer_phone } : null,
     href: `/dashboard/payments/${r.id}`,
   };

@@ -28,7 +28,7 @@ export async function ensureRollup(ctx: Ctx, ownerId: string): Promise<number> {
   if (mark !== undefined && mark >= target) return mark;
   // Summed outside the write transaction: closed days do not change, and SQLite's one writer is not held.
   const rows = await dailyAggregates(db, ownerId, mark === undefined ? 0 : dayStart(mark), dayStart(target), now);
-  const until = Math.min(target, ...rows.filter((r) => r.open > 0).map((r) => r.day));
+  const until = rows.reduce((first, r) => (r.open > 0 && r.day < first ? r.day : first), target);
   if (mark !== undefined && until <= mark) return mark;
   const closed = rows.filter((r) => r.day < until).map(({ open: _open, ...r }) => r);
   await ctx.store.tx((tx) => saveRollup(tx, ownerId, closed, until));
