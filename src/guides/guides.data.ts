@@ -77,6 +77,158 @@ const show: Step = {
   answer: { id: '{{INTENT_ID}}', intent: 'sale', state: 'executed', transactions: [{ related_resources: { sale: { id: '{{PAYMENT_ID}}' } } }] },
 };
 
+
+const PAYER: Variable[] = [
+  { name: 'PAYER', value: 'maria', text: { es: 'Un cliente del sandbox a quien cobrar (`npm start` crea `maria`, con saldo de prueba).', en: 'A sandbox customer to bill (`npm start` makes `maria`, with test money).' } },
+  { name: 'PAYER_PIN', value: '1234', text: { es: 'El PIN de operaciones de ese cliente (el de `maria` es 1234).', en: 'That customer’s operations PIN (`maria`’s is 1234).' } },
+];
+
+const buttonCreate: Step = {
+  ...createSale,
+  text: {
+    es: 'Cree la venta con las dos direcciones de su tienda: `returnUrl`, a donde vuelve el cliente tras autorizar, y `cancelUrl`, si se arrepiente. Lleve al cliente a `_links.approval_url`.',
+    en: 'Create the sale with your shop’s two addresses: `returnUrl`, where the customer comes back after authorizing, and `cancelUrl`, if they change their mind. Send the customer to `_links.approval_url`.',
+  },
+  answer: {
+    id: '{{INTENT_ID}}', intent: 'sale', state: 'created',
+    redirect_urls: { return_url: 'https://tienda.example/ok', cancel_url: 'https://tienda.example/ko' },
+    _links: { approval_url: { href: '{{APPROVAL_URL}}', method: 'GET' } },
+  },
+};
+
+const buttonCreated: Step = {
+  text: {
+    es: 'Mientras el cliente no autorice, la venta sigue `created`.',
+    en: 'Until the customer authorizes, the sale stays `created`.',
+  },
+  curl: show.curl,
+  status: 200,
+  answer: { id: '{{INTENT_ID}}', state: 'created' },
+};
+
+const buttonApprove: Step = {
+  ...approve,
+  text: {
+    es: 'En la página de aprobación el cliente entra con su cuenta y pulsa «Autorizar»; su navegador vuelve a `https://tienda.example/ok?paymentIntent=<INTENT_ID>&payerId=<PAYER_ID>` (o a `cancelUrl` con `paymentIntent` si cancela). En el sandbox, el comprador de prueba hace ese paso por usted:',
+    en: 'On the approval page the customer signs in and presses “Autorizar”; their browser comes back to `https://tienda.example/ok?paymentIntent=<INTENT_ID>&payerId=<PAYER_ID>` (or to `cancelUrl` with `paymentIntent` if they cancel). In the sandbox the test buyer does that step for you:',
+  },
+};
+
+const buttonAuthorized: Step = {
+  text: {
+    es: 'Al recibir la vuelta, la venta está `authorized` y su `payer` es el `payerId` de la dirección. Todavía no se ha movido dinero.',
+    en: 'When the customer comes back the sale is `authorized` and its `payer` is the `payerId` of the address. No money has moved yet.',
+  },
+  curl: show.curl,
+  status: 200,
+  answer: { id: '{{INTENT_ID}}', state: 'authorized', payer: { payer_info: { id: '{{PAYER_ID}}' } } },
+};
+
+const buttonExecute: Step = {
+  ...execute,
+  text: {
+    es: 'Ejecute con el `paymentIntent` y el `payerId` que trajo la vuelta. Solo entonces se cobra; hágalo antes de que la venta venza (3 días por omisión).',
+    en: 'Execute with the `paymentIntent` and `payerId` the return brought. Only then is the money taken; do it before the sale expires (3 days by default).',
+  },
+};
+
+const requestCreate: Step = {
+  text: {
+    es: 'Cree una solicitud de cobro (`intent=request`) dirigida a su cliente (`recipient`, su usuario). La respuesta trae en `pay_tokens` la cuenta con la que pagará.',
+    en: 'Create a billing request (`intent=request`) addressed to your customer (`recipient`, their username). The answer holds in `pay_tokens` the account they will pay with.',
+  },
+  curl: 'curl -s -X POST "{{BASE}}/api/payment-intent/.json" -H "Authorization: Bearer {{TOKEN}}"'
+    + ' -d "paymentintent[intent]=request"'
+    + ' -d "paymentintent[recipient]={{PAYER}}"'
+    + ' -d "paymentintent[redirectUrls][returnUrl]=https://tienda.example/pagado"'
+    + ' -d "paymentintent[redirectUrls][cancelUrl]=https://tienda.example/rechazado"'
+    + ' -d "paymentintent[transactions][0][amount][total]=15.00"'
+    + ' -d "paymentintent[transactions][0][description]=Factura 77"',
+  status: 200,
+  answer: {
+    id: '{{INTENT_ID}}', intent: 'request', state: 'created',
+    payer: { payer_info: { id: '{{PAYER_ID}}' } },
+    pay_tokens: [{ id: '{{PAY_TOKEN}}' }],
+    transactions: [{ id: '{{TRANSACTION_ID}}', pay_tokens: [{ id: '{{PAY_TOKEN}}' }] }],
+  },
+};
+
+const requestExecute: Step = {
+  text: {
+    es: 'En caja: el cliente teclea su PIN en su terminal y usted cobra con el token de pago y ese PIN. El dinero se mueve en ese instante.',
+    en: 'At the cashier: the customer types their PIN on your terminal and you collect with the pay token and that PIN. The money moves at that moment.',
+  },
+  curl: 'curl -s -X POST "{{BASE}}/api/payment-intent/execute/request.json?id={{INTENT_ID}}" -H "Authorization: Bearer {{TOKEN}}"'
+    + ' -d "payment_execution[payToken]={{PAY_TOKEN}}" -d "payment_execution[pin]={{PAYER_PIN}}"',
+  status: 200,
+  answer: {
+    id: '{{INTENT_ID}}', intent: 'request', state: 'executed',
+    transactions: [{ related_resources: { request: { id: '{{PAYMENT_ID}}', ref: '{{PAYMENT_REF}}' } } }],
+  },
+};
+
+const requestWallet: Step = {
+  text: {
+    es: 'La otra forma de cobrar: cree otra solicitud y no la ejecute. El cliente la ve en su billetera («Solicitudes pendientes») y la paga con su PIN, o la rechaza.',
+    en: 'The other way to collect: create another request and do not execute it. The customer sees it in their wallet (“Solicitudes pendientes”) and pays it with their PIN, or declines it.',
+  },
+  curl: requestCreate.curl.replace('Factura 77', 'Factura 78'),
+  status: 200,
+  answer: { id: '{{WALLET_INTENT_ID}}', intent: 'request', state: 'created' },
+};
+
+const requestShow: Step = {
+  text: {
+    es: 'Hasta que el cliente actúe sigue `created`. Cuando paga, su plataforma recibe una llamada firmada (ver abajo) y la solicitud pasa a `executed`; si la rechaza, `rejected`.',
+    en: 'Until the customer acts it stays `created`. When they pay, your platform receives a signed call (see below) and the request becomes `executed`; if they decline, `rejected`.',
+  },
+  curl: 'curl -s "{{BASE}}/api/payment-intent/show.json?id={{WALLET_INTENT_ID}}" -H "Authorization: Bearer {{TOKEN}}"',
+  status: 200,
+  answer: { id: '{{WALLET_INTENT_ID}}', intent: 'request', state: 'created' },
+};
+
+const BUTTON: Guide = {
+  slug: { es: 'boton-de-pago', en: 'payment-button' },
+  title: { es: 'El botón de pago', en: 'The payment button' },
+  intro: [
+    {
+      es: 'El cliente paga en una página de mPandco: usted crea la venta, lo envía a la página de aprobación, él autoriza y vuelve a su tienda con `paymentIntent` y `payerId`, y usted ejecuta. Es el flujo del SDK de PHP y del plugin de WooCommerce.',
+      en: 'The customer pays on an mPandco page: you create the sale, send them to the approval page, they authorize and come back to your shop with `paymentIntent` and `payerId`, and you execute. It is the flow of the PHP SDK and the WooCommerce plugin.',
+    },
+  ],
+  variables: [BASE, ...KEYS, ...SANDBOX],
+  steps: [token, buttonCreate, buttonCreated, buttonApprove, buttonAuthorized, buttonExecute],
+  outro: [
+    {
+      es: 'Si el cliente cancela, vuelve a `cancelUrl?paymentIntent=<INTENT_ID>` y la venta queda `canceled`. Una venta que nadie autoriza ni ejecuta vence sola.',
+      en: 'If the customer cancels, they come back to `cancelUrl?paymentIntent=<INTENT_ID>` and the sale becomes `canceled`. A sale nobody authorizes or executes expires by itself.',
+    },
+  ],
+};
+
+const BILLING: Guide = {
+  slug: { es: 'cobros', en: 'billing' },
+  title: { es: 'Solicitudes de cobro: en caja con PIN, o en la billetera', en: 'Billing requests: at the cashier with a PIN, or in the wallet' },
+  intro: [
+    {
+      es: 'Una solicitud de cobro pide dinero a un cliente con cuenta mPandco. Se cobra de dos formas: en caja, con el token de pago de cada transacción y el PIN del cliente; o el cliente la paga en su billetera y su plataforma recibe una llamada firmada.',
+      en: 'A billing request asks a customer with an mPandco account for money. It is collected in two ways: at the cashier, with each transaction’s pay token and the customer’s PIN; or the customer pays it in their wallet and your platform receives a signed call.',
+    },
+    {
+      es: 'Las aplicaciones del sandbox tienen el API de cobros activo; en producción lo activa un operador a petición suya.',
+      en: 'Sandbox apps have the billing API on; in production an operator turns it on at your request.',
+    },
+  ],
+  variables: [BASE, ...KEYS, ...PAYER],
+  steps: [token, requestCreate, requestExecute, requestWallet, requestShow],
+  outro: [
+    {
+      es: 'Al pagarse una solicitud (en caja o en la billetera), la plataforma llama `GET <returnUrl>?paymentIntent=<id>&payerId=<id del pagador>`; si el cliente la rechaza, `GET <cancelUrl>?paymentIntent=<id>`. Cada llamada lleva `X-Mpandco-Signature: t=<segundos unix>,v1=<HMAC-SHA256 en hex de "<t>.<URL completa recibida>">`, con el secreto de firma de callbacks que muestra la página de su aplicación. Verifíquela, rechace una `t` de hace más de unos minutos y consulte la solicitud con `show.json` antes de entregar.',
+      en: 'When a request is paid (at the cashier or in the wallet) the platform calls `GET <returnUrl>?paymentIntent=<id>&payerId=<payer id>`; if the customer declines it, `GET <cancelUrl>?paymentIntent=<id>`. Each call carries `X-Mpandco-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<full URL as received>">`, keyed with the callback signing secret your app’s page shows. Verify it, reject a `t` older than a few minutes and look the request up with `show.json` before you deliver.',
+    },
+  ],
+};
+
 export const GUIDES: Guide[] = [
   {
     slug: { es: 'primer-pago', en: 'first-payment' },
@@ -94,6 +246,8 @@ export const GUIDES: Guide[] = [
     variables: [BASE, ...KEYS, ...SANDBOX],
     steps: [token, createSale, approve, execute, show],
   },
+  BUTTON,
+  BILLING,
 ];
 
 const annul: Step = {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capture, commandVariables, shellCommand, type Shown } from '../../src/guides/guide.model.ts';
 import { GUIDES } from '../../src/guides/guides.data.ts';
-import { createMerchant } from '../../src/sandbox/demo.ts';
+import { createMerchant, createPayer } from '../../src/sandbox/demo.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 
 // Every guide's every command, run exactly as the page shows it: `sh -c` with the real curl,
@@ -70,7 +70,10 @@ describe('every guide, run with curl against a real sandbox', () => {
     curlPath();
     s = await testServer();
     const m = await createMerchant(s.ctx);
+    // The customer the billing guide names: the demo payer `npm start` makes, with its PIN.
+    const maria = await createPayer(s.ctx, 1_000_00, { username: 'maria', pin: '1234' });
     Object.assign(given, {
+      PAYER: maria.username, PAYER_PIN: maria.pin,
       BASE: s.baseUrl, CLIENT_ID: m.client_id, CLIENT_SECRET: m.client_secret,
       SANDBOX_PATH: s.ctx.secrets.sandboxPath, AUTORIZE_TOKEN: s.ctx.secrets.sandboxAutorizeToken,
     });
