@@ -229,6 +229,48 @@ const BILLING: Guide = {
   ],
 };
 
+
+const sdkApprove: Step = {
+  text: {
+    es: 'La prueba del SDK autoriza sus ventas con el ayudante del sandbox y la ruta y el token que el SDK publica (`RouteSandbox.php`). Un sandbox local (el de `npm start`) responde esos mismos secretos; así se ve esa llamada:',
+    en: 'The SDK’s test authorizes its sales with the sandbox helper, using the path and token the SDK publishes (`RouteSandbox.php`). A local sandbox (the one `npm start` runs) answers those same secrets; this is that call:',
+  },
+  curl: 'curl -s "{{BASE}}/bc38875a09308a2/payment-intent/autorize.json?access_token=83a2a1f9105f810757355a843e5579d8&id={{INTENT_ID}}"',
+  status: 200,
+  answer: approve.answer,
+};
+
+const SDK: Guide = {
+  slug: { es: 'sdk-php-y-woocommerce', en: 'php-sdk-and-woocommerce' },
+  title: { es: 'El SDK de PHP y el plugin de WooCommerce', en: 'The PHP SDK and the WooCommerce plugin' },
+  intro: [
+    {
+      es: 'El SDK de PHP (`jeac-corp/mpandco-php-sdk`) y el plugin de WooCommerce hablan este mismo API. Para usarlos con esta plataforma solo cambian la dirección base y las llaves.',
+      en: 'The PHP SDK (`jeac-corp/mpandco-php-sdk`) and the WooCommerce plugin speak this same API. To use them with this platform only the base address and the keys change.',
+    },
+    {
+      es: 'SDK de PHP: en su configuración (el arreglo de opciones o el `parameters.ini` al que apunta `PP_CONFIG_PATH`) ponga `clientId` y `clientSecret` de su aplicación, `mode = sandbox` y `oauth.base_uri` con la dirección de este sandbox y una barra final: `https://test.<su dominio>/`, o `http://localhost:8080/` en su máquina. En producción, `mode = live` y la dirección de producción.',
+      en: 'PHP SDK: in its configuration (the options array or the `parameters.ini` that `PP_CONFIG_PATH` points to) set your app’s `clientId` and `clientSecret`, `mode = sandbox` and `oauth.base_uri` to this sandbox’s address with a final slash: `https://test.<your domain>/`, or `http://localhost:8080/` on your machine. In production, `mode = live` and the production address.',
+    },
+    {
+      es: 'Plugin de WooCommerce: la dirección está escrita en el código del plugin, en las constantes `URL_SANDBOX_API` (`https://test.mpandco.com/`) y `URL_DEFAULT_API` (`https://app.mpandco.com/`); cámbielas por `https://test.<su dominio>/` y `https://<su dominio>/` (o `http://localhost:8080/`). En WooCommerce → Ajustes → Pagos → mPandco marque «mPandco sandbox» y llene «Client ID de su mPandco sandbox» y «Client Secret de su mPandco sandbox»; sin el modo sandbox, los campos de producción.',
+      en: 'WooCommerce plugin: the address is written in the plugin’s code, in the constants `URL_SANDBOX_API` (`https://test.mpandco.com/`) and `URL_DEFAULT_API` (`https://app.mpandco.com/`); change them to `https://test.<your domain>/` and `https://<your domain>/` (or `http://localhost:8080/`). In WooCommerce → Settings → Payments → mPandco tick “mPandco sandbox” and fill in “Client ID de su mPandco sandbox” and “Client Secret de su mPandco sandbox”; without sandbox mode, the production fields.',
+    },
+    {
+      es: 'Lo que el SDK y el plugin envían por usted, con `curl`, para comprobar que las llaves y la dirección funcionan:',
+      en: 'What the SDK and the plugin send for you, with `curl`, to check that the keys and the address work:',
+    },
+  ],
+  variables: [BASE, ...KEYS],
+  steps: [token, createSale, sdkApprove, execute],
+  outro: [
+    {
+      es: 'El plugin lleva al cliente a `_links.approval_url`, recibe la vuelta con `paymentIntent` y `payerId` en su URL de pedido y ejecuta la venta, como en la guía del botón de pago; la página del pedido muestra el resumen de `related_resources.sale._data`.',
+      en: 'The plugin sends the customer to `_links.approval_url`, gets the return with `paymentIntent` and `payerId` on its order URL and executes the sale, as in the payment button guide; the order page shows the summary of `related_resources.sale._data`.',
+    },
+  ],
+};
+
 export const GUIDES: Guide[] = [
   {
     slug: { es: 'primer-pago', en: 'first-payment' },
@@ -366,7 +408,7 @@ GUIDES.push({
   ],
   variables: [BASE, ...KEYS],
   steps: [noToken, badToken, token, badForm, idempotent, idempotentAgain, missingPayer],
-});
+}, SDK);
 
 export function findGuide(lang: 'es' | 'en', slug: string): Guide | undefined {
   return GUIDES.find((g) => g.slug[lang] === slug);
