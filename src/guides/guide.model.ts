@@ -22,8 +22,10 @@ export interface Step {
 
 export interface Variable {
   name: string;
-  /** What the reader puts there; `{{BASE}}` in it is this server's public URL. */
+  /** What the reader puts there; `{{BASE}}` in it is this server's public URL. The test checks it is what the sandbox answers. */
   value: string;
+  /** Shown instead of a value only the reader knows (their keys); the test puts its own. */
+  placeholder?: Text;
   text: Text;
 }
 
@@ -59,4 +61,13 @@ export function capture(value: Shown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const m = /^\{\{([A-Z_]+)\}\}$/.exec(value);
   return m ? m[1] : undefined;
+}
+
+/** The `{{NAME}}` captures of an answer, in order. */
+export function capturesOf(answer: Shown, into: string[] = []): string[] {
+  const name = capture(answer);
+  if (name) into.push(name);
+  else if (Array.isArray(answer)) answer.forEach((v) => capturesOf(v, into));
+  else if (answer !== null && typeof answer === 'object') Object.values(answer).forEach((v) => capturesOf(v, into));
+  return into;
 }

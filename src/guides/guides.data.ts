@@ -7,8 +7,8 @@ const BASE: Variable = {
   text: { es: 'La dirección de este sandbox (en su máquina, http://localhost:8080).', en: 'This sandbox’s address (on your machine, http://localhost:8080).' },
 };
 const KEYS: Variable[] = [
-  { name: 'CLIENT_ID', value: 'su-client-id', text: { es: 'El client id de su aplicación («Aplicaciones oAuth»; `npm start` imprime el de la demo).', en: 'Your app’s client id (“Aplicaciones oAuth”; `npm start` prints the demo’s).' } },
-  { name: 'CLIENT_SECRET', value: 'su-client-secret', text: { es: 'Su client secret, del mismo lugar.', en: 'Your client secret, from the same place.' } },
+  { name: 'CLIENT_ID', value: '', placeholder: { es: 'su-client-id', en: 'your-client-id' }, text: { es: 'El client id de su aplicación («Aplicaciones oAuth»; `npm start` imprime el de la demo).', en: 'Your app’s client id (“Aplicaciones oAuth”; `npm start` prints the demo’s).' } },
+  { name: 'CLIENT_SECRET', value: '', placeholder: { es: 'su-client-secret', en: 'your-client-secret' }, text: { es: 'Su client secret, del mismo lugar.', en: 'Your client secret, from the same place.' } },
 ];
 const SANDBOX: Variable[] = [
   { name: 'SANDBOX_PATH', value: 'bc38875a09308a2', text: { es: 'La ruta secreta de los ayudantes del sandbox: el servidor la imprime al arrancar (un sandbox local usa la publicada, la de aquí).', en: 'The secret path of the sandbox helpers: the server prints it at start (a local sandbox uses the published one, this one).' } },

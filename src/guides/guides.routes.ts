@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { page, renderWebError } from '../web/render.ts';
-import { shellCommand, shownAnswer, type Guide, type Lang, type Text } from './guide.model.ts';
+import { capturesOf, shellCommand, shownAnswer, type Guide, type Lang, type Text } from './guide.model.ts';
 import { GUIDES, findGuide } from './guides.data.ts';
 
 /** The path of the guides in each language: Spanish first, English beside. */
@@ -16,6 +16,7 @@ export function prose(text: string): string {
 
 function view(guide: Guide, lang: Lang, publicUrl: string) {
   const pick = (t: Text) => t[lang];
+  const known = new Set(guide.variables.map((v) => v.name));
   return {
     slug: guide.slug[lang],
     other: `${GUIDES_PATH[lang === 'es' ? 'en' : 'es']}/${guide.slug[lang === 'es' ? 'en' : 'es']}`,
@@ -23,10 +24,18 @@ function view(guide: Guide, lang: Lang, publicUrl: string) {
     intro: guide.intro.map((t) => prose(pick(t))),
     outro: (guide.outro ?? []).map((t) => prose(pick(t))),
     variables: guide.variables.map((v) => ({
-      line: `${v.name}="${v.value.replace('{{BASE}}', publicUrl)}"`,
+      line: `${v.name}="${v.placeholder ? pick(v.placeholder) : v.value.replace('{{BASE}}', publicUrl)}"`,
       text: prose(pick(v.text)),
     })),
-    steps: guide.steps.map((s) => ({ text: prose(pick(s.text)), command: shellCommand(s.curl), status: s.status, answer: shownAnswer(s.answer) })),
+    steps: guide.steps.map((s) => {
+      // The names this answer gives for the first time: the reader sets them before the next step.
+      const fresh = [...new Set(capturesOf(s.answer))].filter((n) => !known.has(n));
+      fresh.forEach((n) => known.add(n));
+      return {
+        text: prose(pick(s.text)), command: shellCommand(s.curl), status: s.status, answer: shownAnswer(s.answer),
+        save: fresh.map((n) => `${n}="<${n}>"`).join('\n'),
+      };
+    }),
   };
 }
 
