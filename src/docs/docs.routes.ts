@@ -13,7 +13,7 @@ import { compileValidator } from '../http/validation.ts';
 export async function registerDocs(app: FastifyInstance, ctx: Ctx): Promise<void> {
   app.setValidatorCompiler(compileValidator);
   app.addHook('onRoute', (route) => {
-    if (!route.schema && !route.url.startsWith('/docs')) route.schema = { hide: true };
+    if (!route.schema) route.schema = { hide: true };
   });
   await app.register(swagger, {
     openapi: {
