@@ -41,6 +41,8 @@ function view(guide: Guide, lang: Lang, publicUrl: string) {
 
 /** GET /docs/guia, /docs/guide and each guide under them: server-rendered, no script needed. */
 export function registerGuides(app: FastifyInstance, ctx: Ctx): void {
+  // Pages, not API: out of the OpenAPI document.
+  const opts = { config: { web: true }, schema: { hide: true } };
   for (const lang of ['es', 'en'] as const) {
     const base = GUIDES_PATH[lang];
     const index = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -50,9 +52,9 @@ export function registerGuides(app: FastifyInstance, ctx: Ctx): void {
         guides: GUIDES.map((g) => ({ href: `${base}/${g.slug[lang]}`, title: g.title[lang], summary: prose(g.intro[0]![lang]) })),
       });
     };
-    app.get(base, { config: { web: true } }, index);
-    app.get(`${base}/`, { config: { web: true } }, index);
-    app.get(`${base}/:slug`, { config: { web: true } }, async (request, reply) => {
+    app.get(base, opts, index);
+    app.get(`${base}/`, opts, index);
+    app.get(`${base}/:slug`, opts, async (request, reply) => {
       request.locale = lang;
       const guide = findGuide(lang, (request.params as { slug: string }).slug);
       if (!guide) return renderWebError(request, reply, 404, lang === 'es' ? 'Esta guía no existe.' : 'There is no such guide.');

@@ -155,7 +155,8 @@ describe('where the guides are linked from', () => {
   it('the sandbox home page and the API reference link the guides', async () => {
     const home = await (await fetch(`${s.baseUrl}/`, { headers: { 'accept-language': 'es' } })).text();
     expect(home).toContain('href="/docs/guia" id="guides-link"');
-    const doc = await (await fetch(`${s.baseUrl}/docs/openapi.json`)).json() as { info: { description: string } };
+    const doc = await (await fetch(`${s.baseUrl}/docs/openapi.json`)).json() as { info: { description: string }; paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/docs'))).toEqual([]);
     expect(doc.info.description).toContain('(/docs/guia)');
     expect(doc.info.description).toContain('(/docs/guide)');
   });
