@@ -17,16 +17,21 @@ export interface Recipient {
   username: string;
 }
 
+/** People as their e-mails see them, by id (one query); `address` is '' for someone without one. */
+export async function recipientsOf(db: Kysely<DB> | Tx, userIds: string[]): Promise<Map<string, Recipient>> {
+  const rows = await db.selectFrom('users as u').leftJoin('user_preferences as p', 'p.user_id', 'u.id')
+    .select(['u.id', 'u.email', 'u.full_name', 'u.business_name', 'u.username', 'p.locale'])
+    .where('u.id', 'in', userIds).execute();
+  return new Map(rows.map((row) => [row.id, {
+    userId: row.id, address: row.email ?? '', locale: row.locale === 'en' ? 'en' : 'es',
+    name: row.business_name ?? row.full_name, username: row.username,
+  }]));
+}
+
 /** Who a person is for their e-mail: address, chosen language, the name to greet. */
 export async function recipientOf(db: Kysely<DB> | Tx, userId: string): Promise<Recipient | undefined> {
-  const row = await db.selectFrom('users as u').leftJoin('user_preferences as p', 'p.user_id', 'u.id')
-    .select(['u.id', 'u.email', 'u.full_name', 'u.business_name', 'u.username', 'p.locale'])
-    .where('u.id', '=', userId).executeTakeFirst();
-  if (!row?.email) return undefined;
-  return {
-    userId: row.id, address: row.email, locale: row.locale === 'en' ? 'en' : 'es',
-    name: row.business_name ?? row.full_name, username: row.username,
-  };
+  const to = (await recipientsOf(db, [userId])).get(userId);
+  return to?.address ? to : undefined;
 }
 
 /** Queues one message to a person; none when they have no address. Returns the message id. */
@@ -37,12 +42,21 @@ export async function mailUser(tx: Tx, userId: string, kind: MailKind, params: M
 }
 
 export async function queueMail(tx: Tx, to: Recipient, kind: MailKind, params: MailParams, nowMs: number): Promise<string> {
-  const message = renderMail(kind, to.locale, { name: to.name, username: to.username, ...params });
-  const id = newId();
-  await tx.insertInto('mail_outbox').values({
-    id, kind, user_id: to.userId, to_address: to.address, locale: to.locale, subject: message.subject,
-    text_body: message.text, html_body: message.html, status: 'pending', transport: null, attempts: 0,
-    next_attempt_at: nowMs, locked_until: 0, locked_by: null, last_error: null, created_at: nowMs, sent_at: null,
-  }).execute();
+  const [id] = await queueMails(tx, [{ to, kind, params }], nowMs);
   return id;
+}
+
+/** Several messages in one INSERT (a payment owes two: to the payer and to the shop). */
+export async function queueMails(tx: Tx, mails: { to: Recipient; kind: MailKind; params: MailParams }[], nowMs: number): Promise<string[]> {
+  if (mails.length === 0) return [];
+  const rows = mails.map(({ to, kind, params }) => {
+    const message = renderMail(kind, to.locale, { name: to.name, username: to.username, ...params });
+    return {
+      id: newId(), kind, user_id: to.userId, to_address: to.address, locale: to.locale, subject: message.subject,
+      text_body: message.text, html_body: message.html, status: 'pending' as const, transport: null, attempts: 0,
+      next_attempt_at: nowMs, locked_until: 0, locked_by: null, last_error: null, created_at: nowMs, sent_at: null,
+    };
+  });
+  await tx.insertInto('mail_outbox').values(rows).execute();
+  return rows.map((r) => r.id);
 }
