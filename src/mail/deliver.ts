@@ -24,10 +24,22 @@ export async function deliverMail(ctx: Ctx, opts: { workerId?: string; limit?: n
   const db = ctx.store.db;
   const now = ctx.clock.now();
   const report: MailReport = { sent: 0, retrying: 0, failed: 0, skipped: 0 };
+  const transport = transportFor(ctx);
+  if (transport.name === 'stored') {
+    // Nothing leaves: the outbox is the mailbox. One statement marks a whole pass kept,
+    // instead of a claim and a release (two commits) per message on the payment path's heels.
+    const due = db.selectFrom('mail_outbox').select('id')
+      .where('status', '=', 'pending').where('next_attempt_at', '<=', now).where('locked_until', '<', now)
+      .orderBy('next_attempt_at').orderBy('id').limit(opts.limit ?? 500);
+    const r = await db.updateTable('mail_outbox')
+      .set((eb) => ({ status: 'sent', transport: 'stored', sent_at: now, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', due).where('status', '=', 'pending').executeTakeFirst();
+    report.sent = Number(r.numUpdatedRows);
+    return report;
+  }
   const due = await db.selectFrom('mail_outbox').select('id')
     .where('status', '=', 'pending').where('next_attempt_at', '<=', now).where('locked_until', '<', now)
     .orderBy('next_attempt_at').orderBy('id').limit(opts.limit ?? 20).execute();
-  const transport = transportFor(ctx);
   for (const { id } of due) {
     const claimed = await db.updateTable('mail_outbox')
       .set((eb) => ({ locked_by: workerId, locked_until: now + MAIL_LEASE_MS, attempts: eb('attempts', '+', 1) }))
