@@ -42,6 +42,8 @@ beforeAll(async () => {
     '/settings/apps/new', `/settings/apps/${m.app_id}/distributions`, `/settings/apps/${m.app_id}/logo`,
     `/p/express-checkout/${sale.id}/1/authorize`, `/p/express-checkout/${sale.id}/1/cancel`, '/oauth/v2/auth', '/register/personal',
     `/settings/access/${m.app_id}/revoke`, `/settings/access/${other.app_id}/revoke`,
+    `/settings/apps/${m.app_id}/edit`, `/settings/apps/${m.app_id}/distributions/remove`, `/settings/apps/${m.app_id}/billing`,
+    `/dashboard/payments/${sale.id}/annul`, `/dashboard/payments/${request.id}/annul`,
   ];
   values = [m.username, p.username, p.phone, p.document, m.pin, p.pin, m.app_id, sale.id, request.id, m.client_id, m.digital_account];
 });
@@ -52,7 +54,7 @@ afterAll(async () => {
 const NAMES = ['login', 'password', 'next', 'username', 'fullName', 'businessName', 'document', 'phone', 'email', 'pin',
   'affiliationCode', 'recipient', 'amount', 'note', 'nonce', 'account', 'name', 'description', 'homeUrl', 'receivingAccount',
   'redirectUris', 'handle', 'decision', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method',
-  'response_type', 'scope', 'logo', '__proto__', 'constructor'];
+  'response_type', 'scope', 'logo', 'confirm', '__proto__', 'constructor'];
 const ODD = ['', ' ', '0', '-1', '1e5', '20.505', '10,50', '99999999999999999999', '9007199254740993', 'NaN', '١٢', '<b>x</b>',
   '"><script>alert(1)</script>', 'javascript:alert(1)', '//evil.example', '/\t/evil.example', 'https://evil.example', 'approve', 'deny',
   'S256', 'code', 'API', 'x'.repeat(5000), '\ud800', '💸'];
