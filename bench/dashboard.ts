@@ -2,15 +2,14 @@
 // search, charts, detail and the CSV export, beside a bare Fastify route in the same run.
 // Usage: node --import tsx bench/dashboard.ts [--rows 1000000 --duration 10 --connections 10]
 // (DATABASE_URL=... for PostgreSQL). Prints Markdown; bench/README.md keeps the figures.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { envConfig } from '../src/config/config.ts';
 import { openEnvironment } from '../src/platform.ts';
 import { seedDashboard } from './dashboard-seed.ts';
+import { measure, start, table, type Row } from './lib.ts';
 
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '1000000' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
@@ -25,18 +24,6 @@ const note = (line: string) => {
   process.stderr.write(`${line}\n`);
 };
 
-function start(args: string[], ready: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout!.on('data', (d) => {
-      text += d;
-      if (text.includes(ready)) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
-  });
-}
-
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 let t = performance.now();
@@ -45,12 +32,12 @@ const seeded = await seedDashboard(ctx, ROWS);
 await ctx.store.close();
 note(`seeded ${ROWS.toLocaleString('en-US')} payments in ${((performance.now() - t) / 1000).toFixed(0)} s`);
 
-const bare = await start(['--import', 'tsx', 'bench/bare.ts', '18181'], 'READY');
+const { child: bare } = await start(['--import', 'tsx', 'bench/bare.ts', '18181'], env, 'READY');
 // The platform from its sources, one process, as `npm run dev -- serve` runs it, with its
 // JavaScript heap capped: an export that kept rows in memory would run out of it.
 const HEAP_MB = 128;
-const server = await start([`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--env', 'sandbox', '--port', '18090',
-  '--data-dir', dataDir], 'Sandbox demo payers');
+const { child: server } = await start([`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--env', 'sandbox',
+  '--port', '18090', '--data-dir', dataDir], env, 'Sandbox demo payers');
 const base = 'http://127.0.0.1:18090';
 const headers = { cookie: seeded.cookie, accept: 'text/html' };
 const get = async (p: string) => {
@@ -72,20 +59,17 @@ try {
   times.sort((a, b) => a - b);
   note(`GET /dashboard one at a time, 100 requests: median ${times[50].toFixed(1)} ms, p95 ${times[95].toFixed(1)} ms, max ${times[99].toFixed(1)} ms`);
 
-  const rows: string[] = [];
-  const measure = async (name: string, url: string, h: Record<string, string> = headers) => {
-    const r = await autocannon({ url, headers: h, connections: Number(values.connections), duration: Number(values.duration) });
-    rows.push(`| ${name} | ${Math.round(r.requests.total / r.duration)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} |`);
-    process.stderr.write(`${rows.at(-1)}\n`);
-  };
-  await measure('bare Fastify GET /json', 'http://127.0.0.1:18181/json', {});
-  await measure('GET /dashboard (first page, totals)', `${base}/dashboard`);
-  await measure('GET /dashboard?state=executed&type=sale', `${base}/dashboard?state=executed&type=sale`);
-  await measure('GET /dashboard?q=<payment reference>', `${base}/dashboard?q=${seeded.sampleRef}`);
-  await measure('GET /dashboard?payer=<username>', `${base}/dashboard?payer=${seeded.samplePayer}`);
-  await measure('GET /dashboard?min=100&max=150 (scan for totals)', `${base}/dashboard?min=100&max=150`);
-  await measure('GET /dashboard/charts (30 days)', `${base}/dashboard/charts`);
-  await measure('GET /dashboard/payments/:id (detail)', `${base}/dashboard/payments/${seeded.sampleIntent}`);
+  const rows: Row[] = [];
+  const run = async (name: string, url: string, h: Record<string, string> = headers) =>
+    rows.push(await measure(name, { url, headers: h, connections: Number(values.connections), duration: Number(values.duration) }));
+  await run('bare Fastify GET /json', 'http://127.0.0.1:18181/json', {});
+  await run('GET /dashboard (first page, totals)', `${base}/dashboard`);
+  await run('GET /dashboard?state=executed&type=sale', `${base}/dashboard?state=executed&type=sale`);
+  await run('GET /dashboard?q=<payment reference>', `${base}/dashboard?q=${seeded.sampleRef}`);
+  await run('GET /dashboard?payer=<username>', `${base}/dashboard?payer=${seeded.samplePayer}`);
+  await run('GET /dashboard?min=100&max=150 (scan for totals)', `${base}/dashboard?min=100&max=150`);
+  await run('GET /dashboard/charts (30 days)', `${base}/dashboard/charts`);
+  await run('GET /dashboard/payments/:id (detail)', `${base}/dashboard/payments/${seeded.sampleIntent}`);
 
   // The export: every row, read as it streams, with the server's memory sampled meanwhile.
   const pid = server.pid!;
@@ -114,8 +98,7 @@ try {
   const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
   process.stdout.write(`\n${new Date().toISOString().slice(0, 10)} · ${STORE} · ${os.cpus().length} cores (${cpu}) · 1 server process · ${ROWS.toLocaleString('en-US')} payments · ${values.connections} connections · ${values.duration} s per run · load average at the end ${load}\n\n`);
   for (const line of out) process.stdout.write(`- ${line}\n`);
-  process.stdout.write('\n| scenario | req/s | p50 ms | p99 ms | non-2xx |\n|---|---:|---:|---:|---:|\n');
-  for (const r of rows) process.stdout.write(`${r}\n`);
+  process.stdout.write(`\n${table(rows)}\n`);
 } finally {
   bare.kill();
   server.kill('SIGTERM');
