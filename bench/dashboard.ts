@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { envConfig } from '../src/config/config.ts';
 import { openEnvironment } from '../src/platform.ts';
 import { seedDashboard } from './dashboard-seed.ts';
-import { measure, start, table, type Row } from './lib.ts';
+import { measure, start, table, type Row, dropBenchSchema } from './lib.ts';
 
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '1000000' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
@@ -104,11 +104,5 @@ try {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
   fs.rmSync(dataDir, { recursive: true, force: true });
-  if (process.env.DATABASE_URL) {
-    const pg = await import('pg');
-    const client = new pg.default.Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    await client.query(`drop schema if exists "${env.MPANDCO_PG_SCHEMA_PREFIX}_sandbox" cascade`);
-    await client.end();
-  }
+  await dropBenchSchema(env.MPANDCO_PG_SCHEMA_PREFIX);
 }

@@ -49,3 +49,13 @@ export function table(rows: Row[]): string {
   return ['| scenario | req/s | p50 ms | p99 ms | non-2xx |', '|---|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} |`)].join('\n');
 }
+
+/** Drops a run's PostgreSQL sandbox schema (nothing to do on SQLite). */
+export async function dropBenchSchema(prefix: string): Promise<void> {
+  if (!process.env.DATABASE_URL) return;
+  const pg = await import('pg');
+  const client = new pg.default.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  await client.query(`drop schema if exists "${prefix}_sandbox" cascade`);
+  await client.end();
+}

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { cliOut as cli, form, FORM, json, measure as run, start, type Row } from './lib.ts';
+import { cliOut as cli, form, FORM, json, measure as run, start, type Row, dropBenchSchema } from './lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -103,13 +103,7 @@ try {
   platform.child.kill('SIGTERM');
   await new Promise((r) => platform.child.once('exit', r));
   fs.rmSync(dataDir, { recursive: true, force: true });
-  if (process.env.DATABASE_URL) {
-    const pg = await import('pg');
-    const client = new pg.default.Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    await client.query(`drop schema if exists "${env.MPANDCO_PG_SCHEMA_PREFIX}_sandbox" cascade`);
-    await client.end();
-  }
+  await dropBenchSchema(env.MPANDCO_PG_SCHEMA_PREFIX);
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

@@ -14,7 +14,7 @@ import { changeState, openIntent } from '../src/payment-intents/intent.machine.t
 import { openEnvironment } from '../src/platform.ts';
 import { createMerchant } from '../src/sandbox/demo.ts';
 import { addTestFunds } from '../src/sandbox/funds.ts';
-import { form, FORM, json, measure, start, table, type Row } from './lib.ts';
+import { form, FORM, json, measure, start, table, type Row, dropBenchSchema } from './lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -115,13 +115,7 @@ try {
   await Promise.all(nodes.map((n) => new Promise((r) => (n.child.exitCode !== null ? r(null) : n.child.once('exit', r)))));
   await ctx.store.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
-  if (process.env.DATABASE_URL) {
-    const pg = await import('pg');
-    const client = new pg.default.Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    await client.query(`drop schema if exists "${env.MPANDCO_PG_SCHEMA_PREFIX}_sandbox" cascade`);
-    await client.end();
-  }
+  await dropBenchSchema(env.MPANDCO_PG_SCHEMA_PREFIX);
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
