@@ -24,7 +24,7 @@ export async function openEnvironment(config: EnvConfig, opts: OpenOptions = {})
   const store = await openStore(config.store, `${config.env}.sqlite`);
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? pino({ level: 'silent' });
-  const db = store.db;
+  const db = store.autocommit;
   // A developer's own sandbox (loopback only) answers the secrets the manual and the PHP SDK
   // publish, so their links and tests work unchanged; one reachable by others keeps its own.
   const published = config.localOnly ? PUBLISHED_SANDBOX_SECRETS : undefined;

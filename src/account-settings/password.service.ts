@@ -1,17 +1,16 @@
-import type { Kysely } from 'kysely';
 import type { Ctx } from '../context.ts';
-import type { DB } from '../db/schema.ts';
 import { hashSecret, verifySecret } from '../accounts/secrets.ts';
 import { isPin, isStrongPassword } from '../accounts/validation.ts';
 import { FormErrors } from '../shared/form.ts';
 import { signOutOthers } from './sessions.service.ts';
 import './settings.messages.ts';
+import type { ReadDb } from '../db/store.ts';
 
 export const PASSWORD_SHAPE = { currentPassword: null, newPassword: null, confirmPassword: null } as const;
 export const PIN_SHAPE = { password: null, newPin: null, confirmPin: null } as const;
 
 /** The person's own password, checked at the slow hash's pace like a sign-in. */
-export async function passwordMatches(db: Kysely<DB>, userId: string, password: string): Promise<boolean> {
+export async function passwordMatches(db: ReadDb, userId: string, password: string): Promise<boolean> {
   const user = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst();
   return Boolean(user && password && password.length <= 128 && (await verifySecret(password, user.password_hash)));
 }

@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely';
 import type { Ctx } from '../context.ts';
-import type { DB } from '../db/schema.ts';
 import { isEmail, isPhone, normalizePhone } from '../accounts/validation.ts';
-import { isUniqueViolation } from '../db/store.ts';
+import { isUniqueViolation, type ReadDb } from '../db/store.ts';
 import { FormErrors } from '../shared/form.ts';
 import type { Locale } from '../shared/i18n.ts';
 import { passwordMatches } from './password.service.ts';
@@ -11,7 +9,7 @@ import './settings.messages.ts';
 export const PROFILE_SHAPE = { fullName: null, email: null, phone: null, locale: null, password: null } as const;
 export const PROFILE_ORDER = Object.keys(PROFILE_SHAPE);
 
-export async function profileOf(db: Kysely<DB>, userId: string) {
+export async function profileOf(db: ReadDb, userId: string) {
   const u = await db.selectFrom('users as u').leftJoin('user_preferences as p', 'p.user_id', 'u.id')
     .select(['u.id', 'u.kind', 'u.username', 'u.full_name', 'u.business_name', 'u.document', 'u.phone', 'u.email',
       'u.affiliation_code', 'u.created_at', 'p.locale'])

@@ -84,13 +84,13 @@ export async function registerAccountSettings(app: FastifyInstance, ctx: Ctx): P
 
   app.post('/settings/sessions/end', post, async (request, reply) => {
     const session = str(doc(request.body), 'session', 64);
-    await signOutOne(ctx.store.db, request.pageUser!.id, session);
+    await signOutOne(ctx.store.autocommit, request.pageUser!.id, session);
     if (session === currentSession(request)) return reply.clearCookie(SESSION_COOKIE.user, { path: '/' }).redirect('/login?out=1', 303);
     return reply.redirect('/settings/password?done=session', 303);
   });
 
   app.post('/settings/sessions/end-all', post, async (request, reply) => {
-    await signOutOthers(ctx.store.db, request.pageUser!.id, undefined);
+    await signOutOthers(ctx.store.autocommit, request.pageUser!.id, undefined);
     return reply.clearCookie(SESSION_COOKIE.user, { path: '/' }).redirect('/login?out=1', 303);
   });
 

@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
-import type { DB, UserKind, UsersTable } from '../db/schema.ts';
-import { isUniqueViolation, type Tx } from '../db/store.ts';
+import { sql } from 'kysely';
+import type { UserKind, UsersTable } from '../db/schema.ts';
+import { isUniqueViolation, type Tx, type ReadDb , type AutoCommit } from '../db/store.ts';
 import { FormErrors } from '../shared/form.ts';
 import { newId } from '../shared/ids.ts';
 import { CURRENCY } from '../shared/money.ts';
@@ -130,7 +130,7 @@ export async function insertDigitalAccount(
 }
 
 /** Finds a person by username, phone or identity document, as every sign-in form allows. */
-export async function findUserByLogin(db: Kysely<DB> | Tx, login: string): Promise<User | undefined> {
+export async function findUserByLogin(db: ReadDb, login: string): Promise<User | undefined> {
   const raw = login.trim();
   if (!raw || raw.length > 64) return undefined;
   const username = normalizeUsername(raw);
@@ -160,7 +160,7 @@ export type SignInResult =
  * parallel guesses gets no more checks than sequential ones.
  */
 export async function signIn(
-  db: Kysely<DB>, login: string, password: string, nowMs: number, kinds: UserKind[],
+  db: AutoCommit, login: string, password: string, nowMs: number, kinds: UserKind[],
 ): Promise<SignInResult> {
   const user = await findUserByLogin(db, login);
   if (!user || !kinds.includes(user.kind)) {
@@ -201,7 +201,7 @@ export type PinResult = { ok: true } | { ok: false; reason: 'wrong' | 'locked'; 
  * decided by that UPDATE, in the order they reach the store, and after the fifth every
  * answer, right or wrong, is "locked".
  */
-export async function checkPin(db: Kysely<DB>, userId: string, pin: string, nowMs: number): Promise<PinResult> {
+export async function checkPin(db: AutoCommit, userId: string, pin: string, nowMs: number, opts: { sandbox?: boolean } = {}): Promise<PinResult> {
   const user = await db.selectFrom('users').select(['pin_hash', 'pin_locked_until'])
     .where('id', '=', userId).executeTakeFirst();
   if (!user || !user.pin_hash) return { ok: false, reason: 'wrong' };
@@ -226,6 +226,6 @@ export async function checkPin(db: Kysely<DB>, userId: string, pin: string, nowM
   return Number(after.pin_locked_until) > nowMs ? locked(Number(after.pin_locked_until)) : { ok: false, reason: 'wrong' };
 }
 
-export async function walletsOf(db: Kysely<DB> | Tx, userId: string) {
+export async function walletsOf(db: ReadDb, userId: string) {
   return db.selectFrom('digital_accounts').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
 }

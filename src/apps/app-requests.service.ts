@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { Ctx } from '../context.ts';
 import { isSandbox } from '../context.ts';
-import type { AppRequestsTable, DB } from '../db/schema.ts';
-import { isUniqueViolation, type Tx } from '../db/store.ts';
+import type { AppRequestsTable } from '../db/schema.ts';
+import { isUniqueViolation, type Tx, type ReadDb } from '../db/store.ts';
 import { writeAudit } from '../audit/audit.service.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -58,7 +57,7 @@ export async function requestBilling(ctx: Ctx, ownerId: string, appId: string): 
 }
 
 /** The latest request of each kind for the app's page: pending, or the last decision and its reason. */
-export async function latestRequests(db: Kysely<DB>, appId: string): Promise<Partial<Record<AppRequest['kind'], AppRequest>>> {
+export async function latestRequests(db: ReadDb, appId: string): Promise<Partial<Record<AppRequest['kind'], AppRequest>>> {
   const rows = await db.selectFrom('app_requests').selectAll().where('app_id', '=', appId)
     .orderBy('created_at', 'desc').orderBy('id').limit(20).execute();
   const out: Partial<Record<AppRequest['kind'], AppRequest>> = {};

@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
+import type { ReadDb } from '../db/store.ts';
 
-type Db = Kysely<DB> | Tx;
+type Db = ReadDb;
 
 const APP_COLUMNS = [
   'a.id', 'a.client_id', 'a.name', 'a.description', 'a.home_url', 'a.redirect_uris', 'a.receiving_account_id',

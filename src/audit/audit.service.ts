@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
+import type { Tx, ReadDb } from '../db/store.ts';
 
 // The audit log is append-only: this module only inserts and reads, and migration
 // 0002_audit_append_only makes the store refuse UPDATE and DELETE on the table.
@@ -68,7 +66,7 @@ export interface AuditQuery {
   offset: number;
 }
 
-export async function listAudit(db: Kysely<DB>, q: AuditQuery): Promise<{ rows: AuditRow[]; total: number }> {
+export async function listAudit(db: ReadDb, q: AuditQuery): Promise<{ rows: AuditRow[]; total: number }> {
   let base = db.selectFrom('audit_log as l');
   if (q.action) base = base.where('l.action', '=', q.action);
   if (q.targetId) base = base.where('l.target_id', '=', q.targetId);

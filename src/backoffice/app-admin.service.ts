@@ -1,7 +1,6 @@
 import { isOwnHttpsSite } from '../shared/input.ts';
-import type { Kysely } from 'kysely';
-import type { AppsTable, DB } from '../db/schema.ts';
-import { forUpdate, type Tx } from '../db/store.ts';
+import type { AppsTable } from '../db/schema.ts';
+import { forUpdate, type Tx, type ReadDb } from '../db/store.ts';
 import { writeAudit, type Actor } from '../audit/audit.service.ts';
 import { revokeAppTokens } from '../oauth/tokens.ts';
 import { FormErrors } from '../shared/form.ts';
@@ -55,7 +54,7 @@ function refuse(key: string, params?: Record<string, string>): never {
 }
 
 /** An app by its id or its client id, as operators paste either. */
-export async function resolveAppId(db: Kysely<DB> | Tx, ref: string): Promise<string> {
+export async function resolveAppId(db: ReadDb, ref: string): Promise<string> {
   const key = ref.trim();
   if (!key || key.length > 200) throw new NotFoundError('bo.app_not_found');
   const row = await db.selectFrom('apps').select('id')

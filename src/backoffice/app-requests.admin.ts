@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import { forUpdate, type Tx } from '../db/store.ts';
+import { forUpdate, type Tx, type ReadDb } from '../db/store.ts';
 import { writeAudit, type Actor } from '../audit/audit.service.ts';
 import { FormErrors } from '../shared/form.ts';
 import { NotFoundError } from '../shared/errors.ts';
@@ -51,7 +49,7 @@ export async function decideAppRequest(
 }
 
 /** The requests of one app, newest first, for its review page. */
-export async function appRequestsOf(db: Kysely<DB>, appId: string) {
+export async function appRequestsOf(db: ReadDb, appId: string) {
   const rows = await db.selectFrom('app_requests as r').leftJoin('users as o', 'o.id', 'r.decided_by')
     .select(['r.id', 'r.kind', 'r.status', 'r.payload_json', 'r.reason', 'r.created_at', 'r.decided_at', 'o.username as decided_by'])
     .where('r.app_id', '=', appId).orderBy('r.created_at', 'desc').limit(50).execute();
@@ -59,7 +57,7 @@ export async function appRequestsOf(db: Kysely<DB>, appId: string) {
 }
 
 /** Apps with a request waiting for an operator, oldest request first. */
-export async function pendingAppRequests(db: Kysely<DB>) {
+export async function pendingAppRequests(db: ReadDb) {
   return db.selectFrom('app_requests as r').innerJoin('apps as a', 'a.id', 'r.app_id').innerJoin('users as u', 'u.id', 'a.owner_user_id')
     .select(['r.id', 'r.kind', 'r.created_at', 'r.payload_json', 'a.id as app_id', 'a.name as app_name', 'u.username as owner'])
     .where('r.status', '=', 'pending').orderBy('r.created_at').limit(200).execute();

@@ -1,9 +1,8 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { ReadDb } from '../db/store.ts';
 
 // Read-only queries of the back-office pages and the admin command.
 
-export async function dashboardCounts(db: Kysely<DB>) {
+export async function dashboardCounts(db: ReadDb) {
   const [golive, distributions, apps, codes, requests] = await Promise.all([
     db.selectFrom('golive_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow(),
     db.selectFrom('app_distribution_accounts').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow(),
@@ -28,7 +27,7 @@ export async function dashboardCounts(db: Kysely<DB>) {
 export type AppFilter = 'all' | 'waiting' | 'live' | 'suspended' | 'revoked';
 export const APP_FILTERS: AppFilter[] = ['all', 'waiting', 'live', 'suspended', 'revoked'];
 
-export async function listApps(db: Kysely<DB>, filter: AppFilter, limit = 200) {
+export async function listApps(db: ReadDb, filter: AppFilter, limit = 200) {
   let q = db.selectFrom('apps as a').innerJoin('users as u', 'u.id', 'a.owner_user_id')
     .select(['a.id', 'a.client_id', 'a.name', 'a.home_url', 'a.ready', 'a.billing_enabled', 'a.status', 'a.created_at',
       'u.username as owner', 'u.business_name']);
@@ -41,7 +40,7 @@ export async function listApps(db: Kysely<DB>, filter: AppFilter, limit = 200) {
 export type GoliveFilter = 'pending' | 'approved' | 'refused' | 'all';
 export const GOLIVE_FILTERS: GoliveFilter[] = ['pending', 'approved', 'refused', 'all'];
 
-export async function listGoliveRequests(db: Kysely<DB>, filter: GoliveFilter, limit = 200) {
+export async function listGoliveRequests(db: ReadDb, filter: GoliveFilter, limit = 200) {
   let q = db.selectFrom('golive_requests as g')
     .innerJoin('apps as a', 'a.id', 'g.app_id')
     .innerJoin('users as u', 'u.id', 'a.owner_user_id')
@@ -53,7 +52,7 @@ export async function listGoliveRequests(db: Kysely<DB>, filter: GoliveFilter, l
   return q.orderBy('g.created_at', filter === 'pending' ? 'asc' : 'desc').limit(limit).execute();
 }
 
-export async function listDistributionRequests(db: Kysely<DB>, status: 'pending' | 'all', limit = 200) {
+export async function listDistributionRequests(db: ReadDb, status: 'pending' | 'all', limit = 200) {
   let q = db.selectFrom('app_distribution_accounts as d')
     .innerJoin('apps as a', 'a.id', 'd.app_id')
     .innerJoin('digital_accounts as acc', 'acc.id', 'd.account_id')
@@ -66,7 +65,7 @@ export async function listDistributionRequests(db: Kysely<DB>, status: 'pending'
 }
 
 /** Everything the review page of one app shows. */
-export async function appDetail(db: Kysely<DB>, appId: string) {
+export async function appDetail(db: ReadDb, appId: string) {
   const app = await db.selectFrom('apps as a')
     .innerJoin('users as u', 'u.id', 'a.owner_user_id')
     .innerJoin('digital_accounts as r', 'r.id', 'a.receiving_account_id')

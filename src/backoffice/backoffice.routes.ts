@@ -59,7 +59,7 @@ export async function registerBackoffice(app: FastifyInstance, ctx: Ctx): Promis
       const body = doc(request.body);
       const login = text(body.login) ?? '';
       const password = typeof body.password === 'string' ? body.password : '';
-      const result = await signIn(ctx.store.db, login, password, ctx.clock.now(), ['operator']);
+      const result = await signIn(ctx.store.autocommit, login, password, ctx.clock.now(), ['operator']);
       if (!result.ok) {
         const error = result.reason === 'locked'
           ? t(request.locale, 'account.login_locked', { minutes: result.minutes ?? 15 })

@@ -1,6 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Store } from '../db/store.ts';
+import { sql } from 'kysely';
+import type { Store, ReadDb } from '../db/store.ts';
 import { verifyLedger, type VerifyReport } from '../ledger/verify.ts';
 import { listAudit, writeAudit, type Actor } from '../audit/audit.service.ts';
 import { SYSTEM } from '../ledger/system-accounts.ts';
@@ -10,7 +9,7 @@ import { SYSTEM } from '../ledger/system-accounts.ts';
  * exact (text from SQL, added as BigInt); the sandbox's per-developer system accounts are
  * shown as one line of each kind.
  */
-export async function ledgerTotals(db: Kysely<DB>) {
+export async function ledgerTotals(db: ReadDb) {
   const [byKind, system, counts] = await Promise.all([
     db.selectFrom('digital_accounts')
       .select(['kind', sql<string>`cast(sum(balance_minor) as text)`.as('total'), sql<number>`count(*)`.as('n')])
@@ -49,7 +48,7 @@ export async function runVerification(store: Store, actor: Actor, nowMs: number)
   return report;
 }
 
-export async function lastVerification(db: Kysely<DB>) {
+export async function lastVerification(db: ReadDb) {
   const { rows } = await listAudit(db, { action: 'ledger.verify', limit: 1, offset: 0 });
   return rows[0];
 }

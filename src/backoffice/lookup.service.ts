@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
 import { findUserByLogin, walletsOf } from '../accounts/accounts.service.ts';
 import { movementsOf } from '../wallet/movements.ts';
 import { parseTransactions } from '../payment-intents/payment-intent.types.ts';
+import type { ReadDb } from '../db/store.ts';
 
 // One search box for support: an account (username, phone, document or digital account),
 // a payment (id or human reference P.../MP...), an intent or an app (id or client id).
@@ -10,7 +9,7 @@ import { parseTransactions } from '../payment-intents/payment-intent.types.ts';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REF = /^(P|MP|R|T)\d{13}$/i;
 
-export async function lookup(db: Kysely<DB>, raw: string) {
+export async function lookup(db: ReadDb, raw: string) {
   const q = raw.trim();
   if (!q || q.length > 200) return { q, found: false as const };
   const [account, payment, intent, app] = await Promise.all([
@@ -19,7 +18,7 @@ export async function lookup(db: Kysely<DB>, raw: string) {
   return { q, found: Boolean(account || payment || intent || app), account, payment, intent, app };
 }
 
-async function findAccount(db: Kysely<DB>, q: string) {
+async function findAccount(db: ReadDb, q: string) {
   let user = await findUserByLogin(db, q);
   if (!user) {
     const byHandle = await db.selectFrom('digital_accounts').select('user_id').where('handle', '=', q.toLowerCase()).executeTakeFirst();
@@ -36,7 +35,7 @@ async function findAccount(db: Kysely<DB>, q: string) {
   return { user: safe, wallets, movements, apps };
 }
 
-async function findPayment(db: Kysely<DB>, q: string) {
+async function findPayment(db: ReadDb, q: string) {
   if (!UUID.test(q) && !REF.test(q)) return undefined;
   const key = UUID.test(q) ? q : q.toUpperCase();
   const payment = await db.selectFrom('payments as p')
@@ -59,7 +58,7 @@ async function findPayment(db: Kysely<DB>, q: string) {
   return { payment, entry, postings, reversal };
 }
 
-async function findIntent(db: Kysely<DB>, id: string) {
+async function findIntent(db: ReadDb, id: string) {
   const intent = await db.selectFrom('payment_intents as i')
     .innerJoin('apps as a', 'a.id', 'i.app_id')
     .innerJoin('users as o', 'o.id', 'i.owner_user_id')
@@ -84,7 +83,7 @@ async function findIntent(db: Kysely<DB>, id: string) {
   return { intent: rest, transactions, payments, callbacks };
 }
 
-async function findApp(db: Kysely<DB>, q: string) {
+async function findApp(db: ReadDb, q: string) {
   return db.selectFrom('apps').select(['id', 'name', 'client_id', 'status', 'ready'])
     .where((eb) => eb.or([eb('id', '=', q), eb('client_id', '=', q)])).executeTakeFirst();
 }

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
+import type { Tx, ReadDb } from '../db/store.ts';
 import type { Ctx } from '../context.ts';
 import { checkNewUser, insertUser } from '../accounts/accounts.service.ts';
 import { writeAudit, type Actor } from '../audit/audit.service.ts';
@@ -43,7 +41,7 @@ export async function createOperator(ctx: Ctx, input: NewOperator, by?: Actor): 
 }
 
 /** The id of an active operator, for commands that act in an operator's name. */
-export async function operatorId(db: Kysely<DB> | Tx, username: string): Promise<string> {
+export async function operatorId(db: ReadDb, username: string): Promise<string> {
   const row = await db.selectFrom('users').select('id')
     .where('username', '=', username.trim().toLowerCase()).where('kind', '=', 'operator').where('status', '=', 'active')
     .executeTakeFirst();
@@ -73,7 +71,7 @@ export async function issueOperatorCodes(tx: Tx, actor: Actor, type: CodeType, c
   return codes;
 }
 
-export async function recentCodes(db: Kysely<DB>, limit = 50) {
+export async function recentCodes(db: ReadDb, limit = 50) {
   return db.selectFrom('affiliation_codes as c')
     .leftJoin('users as i', 'i.id', 'c.issued_by')
     .leftJoin('users as u', 'u.id', 'c.used_by')

@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
+import type { ReadDb } from '../db/store.ts';
 
-type Db = Kysely<DB> | Tx;
+type Db = ReadDb;
 const ID_RE = /^[0-9a-zA-Z-]{1,64}$/;
 
 export async function appStatus(db: Db, appId: string): Promise<string | undefined> {

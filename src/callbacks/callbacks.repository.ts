@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { CallbacksTable, DB } from '../db/schema.ts';
 import type { Tx } from '../db/store.ts';
 
-type Db = Kysely<DB> | Tx;
+type Db = ReadDb;
 
 export type CallbackRow = CallbacksTable;
 
@@ -22,7 +22,7 @@ export async function dueCallbackIds(db: Db, nowMs: number, limit: number): Prom
  * Takes the lease on one row. The conditions are re-checked by the UPDATE itself, so of
  * two workers (in one process or several) exactly one sees a row updated.
  */
-export async function claimCallback(db: Db, id: string, workerId: string, nowMs: number, leaseMs: number): Promise<boolean> {
+export async function claimCallback(db: Writer, id: string, workerId: string, nowMs: number, leaseMs: number): Promise<boolean> {
   const r = await db.updateTable('callbacks')
     // The attempt is counted when it is claimed: should recording its outcome fail, the
     // next try still backs off further and the 24-hour limit still comes.

@@ -86,7 +86,7 @@ export async function deliverDue(ctx: Ctx, opts: DeliverOptions = {}): Promise<D
   const ids = await dueCallbackIds(ctx.store.db, now, opts.limit ?? 20);
   const report: DeliveryReport = { delivered: 0, retrying: 0, failed: 0, skipped: 0 };
   await Promise.all(ids.map(async (id) => {
-    if (!(await claimCallback(ctx.store.db, id, workerId, now, LEASE_MS))) {
+    if (!(await claimCallback(ctx.store.autocommit, id, workerId, now, LEASE_MS))) {
       report.skipped++;
       return;
     }

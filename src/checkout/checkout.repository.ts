@@ -1,11 +1,10 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { ReadDb } from '../db/store.ts';
 
 // Reads of the approval page. Locks and state changes of intents go through
 // the intent machine (src/payment-intents/intent.machine.ts), shared with the API.
 
 /** The intent with what the page shows of its app and merchant. */
-export async function findIntentForPage(db: Kysely<DB>, id: string) {
+export async function findIntentForPage(db: ReadDb, id: string) {
   return db.selectFrom('payment_intents as pi')
     .innerJoin('apps as a', 'a.id', 'pi.app_id')
     .innerJoin('users as u', 'u.id', 'pi.owner_user_id')
@@ -21,11 +20,11 @@ export async function findIntentForPage(db: Kysely<DB>, id: string) {
 
 export type PageIntent = NonNullable<Awaited<ReturnType<typeof findIntentForPage>>>;
 
-export async function findPayer(db: Kysely<DB>, userId: string) {
+export async function findPayer(db: ReadDb, userId: string) {
   return db.selectFrom('users').select(['id', 'full_name', 'business_name', 'username'])
     .where('id', '=', userId).executeTakeFirst();
 }
 
-export async function appLogo(db: Kysely<DB>, appId: string) {
+export async function appLogo(db: ReadDb, appId: string) {
   return db.selectFrom('apps').select(['logo_png']).where('id', '=', appId).executeTakeFirst();
 }

@@ -56,7 +56,7 @@ export async function registerCheckout(app: FastifyInstance, ctx: Ctx): Promise<
     const body = doc(request.body);
     const login = text(body.login) ?? '';
     const password = typeof body.password === 'string' ? body.password : '';
-    const result = await signIn(ctx.store.db, login, password, ctx.clock.now(), ['personal', 'business']);
+    const result = await signIn(ctx.store.autocommit, login, password, ctx.clock.now(), ['personal', 'business']);
     if (!result.ok) {
       const error = result.reason === 'locked'
         ? t(request.locale, 'account.login_locked', { minutes: result.minutes ?? 15 })

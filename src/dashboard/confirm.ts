@@ -19,11 +19,11 @@ export async function confirmIdentity(ctx: Ctx, user: PageUser, secret: string):
   };
   if (!secret) return fail('dashboard.confirm_required');
   if (/^\d{4}$/.test(secret)) {
-    const pin = await checkPin(ctx.store.db, user.id, secret, now);
+    const pin = await checkPin(ctx.store.autocommit, user.id, secret, now, { sandbox: isSandbox(ctx) });
     if (pin.ok) return 'pin';
     return pin.reason === 'locked' ? fail('account.pin_locked', { minutes: pin.minutes ?? 15 }) : fail('account.pin_wrong');
   }
-  const login = await signIn(ctx.store.db, user.username, secret, now, [user.kind as 'business']);
+  const login = await signIn(ctx.store.autocommit, user.username, secret, now, [user.kind as 'business']);
   if (login.ok && login.user.id === user.id) return 'password';
   if (!login.ok && login.reason === 'locked') return fail('account.login_locked', { minutes: login.minutes ?? 15 });
   return fail(!login.ok && login.reason === 'disabled' ? 'account.disabled' : 'dashboard.password_wrong');

@@ -1,6 +1,6 @@
-import { sql, type ExpressionBuilder, type Kysely, type SqlBool, type Expression } from 'kysely';
+import { sql, type ExpressionBuilder, type SqlBool, type Expression } from 'kysely';
 import type { DB, IntentState } from '../db/schema.ts';
-import type { DialectName } from '../db/store.ts';
+import type { DialectName, ReadDb } from '../db/store.ts';
 import { invoiceNumberSql } from '../db/migrations.ts';
 import type { Cursor } from './dashboard.filter.ts';
 
@@ -8,7 +8,7 @@ import type { Cursor } from './dashboard.filter.ts';
 // (owner_user_id) and walks an index in (created_at, id) order, so a page costs the same
 // on the first day and after a million payments.
 
-type Db = Kysely<DB>;
+type Db = ReadDb;
 type IEb = ExpressionBuilder<DB & { i: DB['payment_intents'] }, 'i'>;
 
 /** A filter with its look-ups done: ids found by reference, the payer's id, the amount in q. */

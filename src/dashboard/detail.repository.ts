@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { ReadDb } from '../db/store.ts';
 
-type Db = Kysely<DB>;
+type Db = ReadDb;
 
 // The pieces of one intent's detail page. Every look-up is by the intent's own id, after
 // the caller has checked that the intent belongs to the account.

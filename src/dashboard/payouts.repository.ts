@@ -1,9 +1,9 @@
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Cursor } from './dashboard.filter.ts';
 import { afterCursor } from './dashboard.repository.ts';
+import type { ReadDb } from '../db/store.ts';
 
-type Db = Kysely<DB>;
+type Db = ReadDb;
 
 /** What the payout rows of the list are filtered by (they have no payer). */
 export interface PayoutQuery {

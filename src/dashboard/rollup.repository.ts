@@ -1,11 +1,10 @@
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Tx, ReadDb } from '../db/store.ts';
 import { DAY_MS } from '../shared/clock.ts';
 import { ANNUL_WINDOW_MS } from '../payment-intents/payment-intent.state.ts';
 import { effectiveState } from './dashboard.repository.ts';
 
-type Db = Kysely<DB>;
+type Db = ReadDb;
 
 // Daily totals of the days whose intents can no longer change state, so that totals and
 // charts over months read a few hundred rows instead of every intent.

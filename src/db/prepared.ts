@@ -1,6 +1,6 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { DB } from './schema.ts';
-import { isPostgres, type Tx } from './store.ts';
+import { isPostgres, type ReadDb, type Tx, type Writer } from './store.ts';
 
 // Building a Kysely query (an immutable node tree) and compiling it costs more than
 // SQLite takes to run it. A prepared query is built and compiled once per dialect with
@@ -22,25 +22,25 @@ function slotOf(p: unknown): Slot {
 
 export function prepared<A extends unknown[], R>(build: (db: Kysely<DB>, ...args: A) => Compilable<R>) {
   const run = preparedResult(build);
-  return async (db: Kysely<DB> | Tx, ...args: A): Promise<R[]> => (await run(db, ...args)).rows;
+  return async (db: ReadDb, ...args: A): Promise<R[]> => (await run(db, ...args)).rows;
 }
 
 /** For writes: how many rows the statement changed. */
 export function preparedWrite<A extends unknown[], R>(build: (db: Kysely<DB>, ...args: A) => Compilable<R>) {
   const run = preparedResult(build);
-  return async (db: Kysely<DB> | Tx, ...args: A): Promise<number> => Number((await run(db, ...args)).numAffectedRows ?? 0);
+  return async (db: Writer, ...args: A): Promise<number> => Number((await run(db, ...args)).numAffectedRows ?? 0);
 }
 
 function preparedResult<A extends unknown[], R>(build: (db: Kysely<DB>, ...args: A) => Compilable<R>) {
   const cache = new Map<string, { compiled: CompiledQuery<R>; slots: Slot[] }>();
-  return async (db: Kysely<DB> | Tx, ...args: A): Promise<QueryResult<R>> => {
+  return async (db: ReadDb, ...args: A): Promise<QueryResult<R>> => {
     const shape = args.map((a) => (Array.isArray(a) ? a.length : '')).join(',');
     // A PostgreSQL transaction of store.tx builds row locks (forUpdate); anything else does not.
     const inPgTx = db.isTransaction && isPostgres(db as Tx);
     const key = `${db.getExecutor().adapter.constructor.name}|${inPgTx ? 'tx' : ''}|${shape}`;
     let entry = cache.get(key);
     if (!entry) {
-      const compiled = build(db as Kysely<DB>, ...(args.map(placeholder) as A)).compile();
+      const compiled = build(db as unknown as Kysely<DB>, ...(args.map(placeholder) as A)).compile();
       entry = { compiled, slots: compiled.parameters.map(slotOf) };
       cache.set(key, entry);
     }

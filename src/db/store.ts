@@ -16,8 +16,22 @@ import { hookedTx } from './tx-hooks.ts';
 export type DialectName = 'sqlite' | 'postgres';
 export type Tx = Transaction<DB>;
 
+/**
+ * The root handle, for reads: a write through it does not compile. Writes go through a
+ * transaction (`store.tx`) or, for one statement that must commit by itself (a lock-out
+ * counter, a lease, a "used" mark), through `store.autocommit`.
+ */
+export type ReadDb = Omit<Kysely<DB>, 'insertInto' | 'updateTable' | 'deleteFrom' | 'replaceInto' | 'mergeInto' | 'transaction'>;
+
+/** The root handle for one self-committing write statement; refused inside a transaction, like any root query. */
+export type AutoCommit = Kysely<DB> & { readonly __autocommit: true };
+
+/** Where a repository may write: inside a transaction, or one statement on its own. */
+export type Writer = Tx | AutoCommit;
+
 export interface Store {
-  readonly db: Kysely<DB>;
+  readonly db: ReadDb;
+  readonly autocommit: AutoCommit;
   readonly dialect: DialectName;
   /** Runs fn in a write transaction: BEGIN IMMEDIATE on SQLite, retried on PostgreSQL deadlocks. */
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
@@ -191,6 +205,7 @@ export async function openStore(cfg: StoreConfig, fileName: string): Promise<Sto
   });
   const store: Store = {
     db,
+    autocommit: db as AutoCommit,
     dialect: 'sqlite',
     tx: (fn) => {
       assertNotInTransaction();
@@ -234,6 +249,7 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
   });
   const store: Store = {
     db,
+    autocommit: db as AutoCommit,
     dialect: 'postgres',
     tx: (fn) => {
       assertNotInTransaction();
@@ -246,7 +262,7 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
 }
 
 export async function migrate(store: Store): Promise<string[]> {
-  return runMigrations({ dialect: store.dialect, db: store.db, tx: (fn) => store.tx((tx) => fn(tx as never)) });
+  return runMigrations({ dialect: store.dialect, db: store.autocommit, tx: (fn) => store.tx((tx) => fn(tx as never)) });
 }
 
 /** Unique-constraint violations in either dialect. */

@@ -44,7 +44,7 @@ async function render(
       .where('app_id', '=', appId).orderBy('created_at', 'desc').limit(20).execute(),
   ]);
   const stage = stageOf(app, latest);
-  await markDecisionsSeen(ctx.store.db, appId, ctx.clock.now());
+  await markDecisionsSeen(ctx.store.autocommit, appId, ctx.clock.now());
   return page(request, reply, 'golive-page', {
     app, stage, latest, history, showForm: canRequest(stage), sent: form.sent,
     values: form.values ?? {}, errors: form.errors ?? emptyForm(), httpsHome: isOwnHttpsSite(app.home_url),

@@ -1,7 +1,6 @@
 import { isOwnHttpsSite } from '../shared/input.ts';
-import type { Kysely } from 'kysely';
-import type { DB, GoliveRequestsTable } from '../db/schema.ts';
-import { forUpdate, type Tx } from '../db/store.ts';
+import type { GoliveRequestsTable } from '../db/schema.ts';
+import { forUpdate, type Tx, type ReadDb, type Writer } from '../db/store.ts';
 import { FormErrors } from '../shared/form.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -35,7 +34,7 @@ export type GoliveRequest = GoliveRequestsTable;
 export type Stage = 'live' | 'suspended' | 'revoked' | 'pending' | 'refused' | 'none';
 
 /** The app if this business owns it; anyone else's app is "not found". */
-export async function ownedApp(db: Kysely<DB> | Tx, userId: string, appId: string) {
+export async function ownedApp(db: ReadDb, userId: string, appId: string) {
   const app = await db.selectFrom('apps').select(['id', 'name', 'home_url', 'ready', 'status', 'status_reason', 'owner_user_id'])
     .where('id', '=', appId).executeTakeFirst();
   if (!app || app.owner_user_id !== userId) throw new NotFoundError();
@@ -44,7 +43,7 @@ export async function ownedApp(db: Kysely<DB> | Tx, userId: string, appId: strin
 
 type OwnedApp = Awaited<ReturnType<typeof ownedApp>>;
 
-export async function latestRequest(db: Kysely<DB> | Tx, appId: string): Promise<GoliveRequest | undefined> {
+export async function latestRequest(db: ReadDb, appId: string): Promise<GoliveRequest | undefined> {
   return db.selectFrom('golive_requests').selectAll().where('app_id', '=', appId)
     .orderBy('created_at', 'desc').orderBy('id').limit(1).executeTakeFirst();
 }
@@ -115,7 +114,7 @@ export interface GoliveDecision {
 }
 
 /** Decisions on this business's going-live requests that it has not seen yet, newest first. */
-export async function unseenDecisions(db: Kysely<DB>, ownerUserId: string): Promise<GoliveDecision[]> {
+export async function unseenDecisions(db: ReadDb, ownerUserId: string): Promise<GoliveDecision[]> {
   const rows = await db.selectFrom('golive_requests as g').innerJoin('apps as a', 'a.id', 'g.app_id')
     .select(['g.app_id', 'a.name', 'g.status', 'g.reason', 'g.decided_at'])
     .where('a.owner_user_id', '=', ownerUserId).where('g.status', 'in', ['approved', 'refused'])
@@ -127,7 +126,7 @@ export async function unseenDecisions(db: Kysely<DB>, ownerUserId: string): Prom
 }
 
 /** The business opened the app's going-live page: its decisions are seen. */
-export async function markDecisionsSeen(db: Kysely<DB>, appId: string, nowMs: number): Promise<void> {
+export async function markDecisionsSeen(db: Writer, appId: string, nowMs: number): Promise<void> {
   await db.updateTable('golive_requests').set({ seen_at: nowMs })
     .where('app_id', '=', appId).where('status', 'in', ['approved', 'refused']).where('seen_at', 'is', null).execute();
 }

@@ -86,7 +86,7 @@ export async function idempotent(
   const key = Array.isArray(raw) ? raw[0] : raw;
   if (!key || key.length > 255 || !/^[\x20-\x7e]+$/.test(key)) throw ValidationError.global('idempotency.key_invalid');
   const hash = requestHash(request);
-  const db = ctx.store.db;
+  const db = ctx.store.autocommit;
   const now = ctx.clock.now();
   if (Math.random() < 0.01) {
     await db.deleteFrom('idempotency_keys').where('created_at', '<', now - KEY_RETENTION_MS).execute();

@@ -1,6 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
+import { sql } from 'kysely';
+import type { Tx, ReadDb } from '../db/store.ts';
 
 export interface Hit {
   /** Requests counted in the current window, this one included. */
@@ -25,7 +24,7 @@ export async function countHit(tx: Tx, key: string, nowMs: number, windowMs: num
 }
 
 /** The key's count in its current window, without counting; 0 when it has none. */
-export async function peekHits(db: Kysely<DB> | Tx, key: string, nowMs: number): Promise<Hit> {
+export async function peekHits(db: ReadDb, key: string, nowMs: number): Promise<Hit> {
   const row = await db.selectFrom('rate_limits').select(['hits', 'window_ends_at'])
     .where('key', '=', key).where('window_ends_at', '>', nowMs).executeTakeFirst();
   return row ? { hits: Number(row.hits), windowEndsAt: Number(row.window_ends_at) } : { hits: 0, windowEndsAt: nowMs };

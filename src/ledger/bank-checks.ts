@@ -1,11 +1,11 @@
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import { sql } from 'kysely';
 import { SYSTEM } from './system-accounts.ts';
+import type { ReadDb } from '../db/store.ts';
 
 // Checks of `ledger verify` that hold the ledger against the records of money entering and
 // leaving by bank: top-ups, withdrawals and payout batches. Sums are exact (text, BigInt).
 
-type Db = Kysely<DB>;
+type Db = ReadDb;
 type Scanned = { handle: string; total: string | null };
 
 const big = (text: string | null | undefined) => (text && /^-?\d+$/.test(String(text)) ? BigInt(text) : 0n);

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
+import type { Tx, ReadDb } from '../db/store.ts';
 import { newId } from '../shared/ids.ts';
 import { CURRENCY } from '../shared/money.ts';
 
@@ -34,7 +32,7 @@ export async function ensureSystemAccounts(tx: Tx, nowMs: number): Promise<void>
 }
 
 /** The id of a system account; cached per database handle since they never change. */
-export async function systemAccountId(db: Kysely<DB> | Tx, which: SystemAccount, cacheKey: object = db): Promise<string> {
+export async function systemAccountId(db: ReadDb, which: SystemAccount, cacheKey: object = db): Promise<string> {
   let m = cache.get(cacheKey);
   if (!m) cache.set(cacheKey, (m = new Map()));
   const hit = m.get(which);

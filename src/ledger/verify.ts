@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import { sql } from 'kysely';
 import { MAX_BALANCE_MINOR } from '../shared/money.ts';
 import { INVARIANTS, type InvariantName } from './invariants.ts';
 import { creditedOnce, settlementMatches, withdrawalsHeld } from './bank-checks.ts';
+import type { ReadDb } from '../db/store.ts';
 
 export interface Violation {
   invariant: InvariantName;
@@ -35,7 +35,7 @@ function exact(text: string | null | undefined): bigint | undefined {
   return /^-?\d+$/.test(String(text)) ? BigInt(text) : undefined;
 }
 
-type Db = Kysely<DB>;
+type Db = ReadDb;
 type AccountRow = { handle: string; balance: string | null; total: string | null; allow_negative: number; kind: string; currency: string };
 interface Scan { accounts: AccountRow[]; dialect: 'sqlite' | 'postgres' }
 type Check = (db: Db, scan: Scan) => Promise<string[]>;

@@ -21,7 +21,7 @@ export interface MailReport {
  */
 export async function deliverMail(ctx: Ctx, opts: { workerId?: string; limit?: number; random?: () => number } = {}): Promise<MailReport> {
   const workerId = opts.workerId ?? defaultWorkerId();
-  const db = ctx.store.db;
+  const db = ctx.store.autocommit;
   const now = ctx.clock.now();
   const report: MailReport = { sent: 0, retrying: 0, failed: 0, skipped: 0 };
   const transport = transportFor(ctx);

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
+import type { Tx, ReadDb } from '../db/store.ts';
 import { newId } from '../shared/ids.ts';
 import type { Locale } from '../shared/i18n.ts';
 import { renderMail, type MailKind, type MailParams } from './render.ts';
@@ -18,7 +16,7 @@ export interface Recipient {
 }
 
 /** People as their e-mails see them, by id (one query); `address` is '' for someone without one. */
-export async function recipientsOf(db: Kysely<DB> | Tx, userIds: string[]): Promise<Map<string, Recipient>> {
+export async function recipientsOf(db: ReadDb, userIds: string[]): Promise<Map<string, Recipient>> {
   const rows = await db.selectFrom('users as u').leftJoin('user_preferences as p', 'p.user_id', 'u.id')
     .select(['u.id', 'u.email', 'u.full_name', 'u.business_name', 'u.username', 'p.locale'])
     .where('u.id', 'in', userIds).execute();
@@ -29,7 +27,7 @@ export async function recipientsOf(db: Kysely<DB> | Tx, userIds: string[]): Prom
 }
 
 /** Who a person is for their e-mail: address, chosen language, the name to greet. */
-export async function recipientOf(db: Kysely<DB> | Tx, userId: string): Promise<Recipient | undefined> {
+export async function recipientOf(db: ReadDb, userId: string): Promise<Recipient | undefined> {
   const to = (await recipientsOf(db, [userId])).get(userId);
   return to?.address ? to : undefined;
 }

@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
+import type { Tx, ReadDb } from '../db/store.ts';
 
-type Db = Kysely<DB> | Tx;
+type Db = ReadDb;
 
 export interface GrantRow {
   id: string;

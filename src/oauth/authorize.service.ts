@@ -78,7 +78,7 @@ export async function checkAuthorization(ctx: Ctx, params: Doc): Promise<Authori
 export async function approveAuthorization(ctx: Ctx, req: AuthorizationRequest, userId: string): Promise<string> {
   const code = randomToken(32);
   const now = ctx.clock.now();
-  await insertCode(ctx.store.db, {
+  await insertCode(ctx.store.autocommit, {
     code_hash: sha256(code), app_id: req.client.id, user_id: userId, redirect_uri: req.redirectUri, scope: req.scope,
     code_challenge: req.codeChallenge, code_challenge_method: 'S256', expires_at: now + CODE_TTL_MS, used_at: null, revoked_at: null, created_at: now,
   });

@@ -55,7 +55,7 @@ async function getRefreshToken(ctx: Ctx, refreshToken: string) {
   if (row.revoked_at !== null) throw new InvalidGrantError('oauth.token.refresh_invalid');
   if (row.used_at !== null) {
     // A rotated token came back: someone holds a copy. End the whole family (RFC 9700 section 4.14.2).
-    await revokeFamily(ctx.store.db, row.family_id, now);
+    await revokeFamily(ctx.store.autocommit, row.family_id, now);
     throw new InvalidGrantError('oauth.token.refresh_reused');
   }
   if (row.secret_version !== row.app_secret_version || row.user_status !== 'active') {
@@ -71,10 +71,10 @@ async function getRefreshToken(ctx: Ctx, refreshToken: string) {
 
 async function revokeRefreshToken(ctx: Ctx, token: OAuth2Server.RefreshToken): Promise<boolean> {
   const now = ctx.clock.now();
-  if (await markRefreshUsed(ctx.store.db, sha256(token.refreshToken), now)) return true;
+  if (await markRefreshUsed(ctx.store.autocommit, sha256(token.refreshToken), now)) return true;
   // Lost a race with another use of the same token: that is reuse too.
   const familyId = (token.user as Grantee).familyId;
-  if (familyId) await revokeFamily(ctx.store.db, familyId, now);
+  if (familyId) await revokeFamily(ctx.store.autocommit, familyId, now);
   return false;
 }
 
@@ -85,7 +85,7 @@ async function getAuthorizationCode(ctx: Ctx, code: string) {
   // Tokens obtained with a code form the family named after the code, so a replay can end them.
   const familyId = row.code_hash;
   if (row.used_at !== null) {
-    await revokeFamily(ctx.store.db, familyId, now);
+    await revokeFamily(ctx.store.autocommit, familyId, now);
     throw new InvalidGrantError('oauth.token.code_reused');
   }
   if (row.expires_at <= now) throw new InvalidGrantError('oauth.token.code_expired');
@@ -129,7 +129,7 @@ export function oauthModel(ctx: Ctx) {
     revokeToken: (token: OAuth2Server.RefreshToken) => revokeRefreshToken(ctx, token),
     getAuthorizationCode: (code: string) => getAuthorizationCode(ctx, code),
     revokeAuthorizationCode: async (code: OAuth2Server.AuthorizationCode) =>
-      markCodeUsed(ctx.store.db, sha256(code.authorizationCode), ctx.clock.now()),
+      markCodeUsed(ctx.store.autocommit, sha256(code.authorizationCode), ctx.clock.now()),
     // Codes are issued by our consent page (authorize.service.ts), never through the library.
     saveAuthorizationCode: async () => false as const,
     saveToken: (token: OAuth2Server.Token, client: OAuth2Server.Client, user: OAuth2Server.User) =>

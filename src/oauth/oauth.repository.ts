@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { DB, OauthCodesTable } from '../db/schema.ts';
-import { forUpdate, type Tx } from '../db/store.ts';
+import type { OauthCodesTable } from '../db/schema.ts';
+import { forUpdate, type Tx, type ReadDb, type Writer } from '../db/store.ts';
 
-type Db = Kysely<DB>;
+type Db = ReadDb;
 
 export interface ClientRow {
   id: string;
@@ -58,7 +57,7 @@ export async function findToken(db: Db, tokenHash: string): Promise<RefreshRow |
 }
 
 /** Marks a refresh token used; false when it was already used or revoked (a concurrent rotation lost). */
-export async function markRefreshUsed(db: Db, tokenHash: string, nowMs: number): Promise<boolean> {
+export async function markRefreshUsed(db: Writer, tokenHash: string, nowMs: number): Promise<boolean> {
   const r = await db.updateTable('oauth_tokens').set({ used_at: nowMs })
     .where('token_hash', '=', tokenHash).where('kind', '=', 'refresh')
     .where('used_at', 'is', null).where('revoked_at', 'is', null)
@@ -66,7 +65,7 @@ export async function markRefreshUsed(db: Db, tokenHash: string, nowMs: number):
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function insertCode(db: Db, row: OauthCodesTable): Promise<void> {
+export async function insertCode(db: Writer, row: OauthCodesTable): Promise<void> {
   await db.insertInto('oauth_codes').values(row).execute();
 }
 
@@ -82,7 +81,7 @@ export async function findCode(db: Db, codeHash: string) {
 }
 
 /** Single use: only the first caller marks the code used. */
-export async function markCodeUsed(db: Db, codeHash: string, nowMs: number): Promise<boolean> {
+export async function markCodeUsed(db: Writer, codeHash: string, nowMs: number): Promise<boolean> {
   const r = await db.updateTable('oauth_codes').set({ used_at: nowMs })
     .where('code_hash', '=', codeHash).where('used_at', 'is', null)
     .executeTakeFirst();

@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
 import { pollLoop, type Worker } from '../background/poll-loop.ts';
-import type { DB } from '../db/schema.ts';
 import { DAY_MS, HOUR_MS } from '../shared/clock.ts';
+import type { AutoCommit } from '../db/store.ts';
 
 const BATCH = 1000;
 
@@ -10,7 +9,7 @@ const BATCH = 1000;
  * writer is never held for long. A used refresh token is kept for one more idle period after it
  * expires, and a code for a day, so that a late replay is still recognised and ends its family.
  */
-export async function purgeExpired(db: Kysely<DB>, nowMs: number, refreshIdleSec: number): Promise<number> {
+export async function purgeExpired(db: AutoCommit, nowMs: number, refreshIdleSec: number): Promise<number> {
   let total = 0;
   const tokenCutoff = nowMs - refreshIdleSec * 1000;
   for (;;) {
@@ -26,4 +25,4 @@ export async function purgeExpired(db: Kysely<DB>, nowMs: number, refreshIdleSec
 
 /** Hourly, and once at start: a process that restarts often still purges. */
 export const tokenPurgeWorker: Worker = (ctx) =>
-  pollLoop(ctx, 'token-purge', HOUR_MS, () => purgeExpired(ctx.store.db, ctx.clock.now(), ctx.config.refreshTokenIdleSec));
+  pollLoop(ctx, 'token-purge', HOUR_MS, () => purgeExpired(ctx.store.autocommit, ctx.clock.now(), ctx.config.refreshTokenIdleSec));

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
+import type { Writer } from '../db/store.ts';
 import { newId, randomToken, sha256 } from '../shared/ids.ts';
 
 export interface TokenPair {
@@ -27,7 +25,7 @@ export interface IssueInput {
 }
 
 /** Issues an access token and a refresh token; only their hashes are stored. */
-export async function issueTokens(db: Kysely<DB> | Tx, input: IssueInput): Promise<TokenPair> {
+export async function issueTokens(db: Writer, input: IssueInput): Promise<TokenPair> {
   const access = input.accessToken ?? randomToken(32);
   const refresh = input.refreshToken ?? randomToken(32);
   const scope = input.scope ?? 'API';
@@ -43,12 +41,12 @@ export async function issueTokens(db: Kysely<DB> | Tx, input: IssueInput): Promi
   return { access_token: access, expires_in: input.accessTtlSec, token_type: 'bearer', scope, refresh_token: refresh };
 }
 
-export async function revokeFamily(db: Kysely<DB> | Tx, familyId: string, nowMs: number): Promise<void> {
+export async function revokeFamily(db: Writer, familyId: string, nowMs: number): Promise<void> {
   await db.updateTable('oauth_tokens').set({ revoked_at: nowMs })
     .where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
 }
 
-export async function revokeAppTokens(db: Kysely<DB> | Tx, appId: string, nowMs: number): Promise<void> {
+export async function revokeAppTokens(db: Writer, appId: string, nowMs: number): Promise<void> {
   await db.updateTable('oauth_tokens').set({ revoked_at: nowMs })
     .where('app_id', '=', appId).where('revoked_at', 'is', null).execute();
 }

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
+import type { Tx, ReadDb } from '../db/store.ts';
 import { isUniqueViolation } from '../db/store.ts';
 import { randomCode } from '../shared/ids.ts';
 import { defineMessages } from '../shared/i18n.ts';
@@ -46,7 +44,7 @@ function judge(row: CodeRow, expected: CodeType, requireIssuer: boolean): CodeCh
 }
 
 /** What consumeCode would say, without using the code: lets a form report every error at once. */
-export async function peekCode(db: Kysely<DB> | Tx, code: string, expected: CodeType, requireIssuer: boolean): Promise<CodeCheck> {
+export async function peekCode(db: ReadDb, code: string, expected: CodeType, requireIssuer: boolean): Promise<CodeCheck> {
   const row = await db.selectFrom('affiliation_codes').select(['type', 'status', 'issued_by']).where('code', '=', code).executeTakeFirst();
   return judge(row, expected, requireIssuer);
 }

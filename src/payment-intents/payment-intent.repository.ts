@@ -1,10 +1,10 @@
 import { prepared } from '../db/prepared.ts';
-import { sql, type Kysely } from 'kysely';
-import type { DB, PaymentIntentsTable } from '../db/schema.ts';
-import { forUpdate, type Tx } from '../db/store.ts';
+import { sql } from 'kysely';
+import type { PaymentIntentsTable } from '../db/schema.ts';
+import { forUpdate, type Tx, type ReadDb } from '../db/store.ts';
 
 export type IntentRow = PaymentIntentsTable;
-type Db = Kysely<DB> | Tx;
+type Db = ReadDb;
 
 const ID_MAX = 64;
 

@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely';
 import type { Ctx } from '../context.ts';
 import { prepared } from '../db/prepared.ts';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
+import type { ReadDb } from '../db/store.ts';
 import { paymentsOfIntents } from '../payments/payment.repository.ts';
 import { summaryInput } from '../payments/payment.service.ts';
 import { paymentSummary } from '../payments/payment.summary.ts';
@@ -15,7 +13,7 @@ import { parseTransactions, type StoredTransaction } from './payment-intent.type
 // The PaymentIntent resource exactly as api.md shows it: snake_case keys, JSON numbers
 // for amounts, absolute links from the environment's public URL.
 
-type Db = Kysely<DB> | Tx;
+type Db = ReadDb;
 type Related = { id: string; ref: string; _data: ReturnType<typeof paymentSummary> };
 
 interface Extras {

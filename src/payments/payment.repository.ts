@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import { sql } from 'kysely';
+import type { ReadDb } from '../db/store.ts';
 
-type Db = Kysely<DB>;
+type Db = ReadDb;
 
 function base(db: Db) {
   return db.selectFrom('payments as p')

@@ -19,7 +19,7 @@ export async function ensureSandboxSeed(ctx: Ctx): Promise<DemoCredentials | und
   const existing = await getSetting(ctx.store.db, SEED_KEY);
   if (existing) return JSON.parse(existing) as DemoCredentials;
   // Claim the seed first so that two processes starting together seed once.
-  const claimed = await ctx.store.db.insertInto('settings').values({ key: `${SEED_KEY}.lock`, value: String(ctx.clock.now()) })
+  const claimed = await ctx.store.autocommit.insertInto('settings').values({ key: `${SEED_KEY}.lock`, value: String(ctx.clock.now()) })
     .onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
   if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return waitForSeed(ctx);
   const merchant = await createMerchant(ctx, {
@@ -32,7 +32,7 @@ export async function ensureSandboxSeed(ctx: Ctx): Promise<DemoCredentials | und
     username: 'pedro', password: DEMO_PASSWORD, pin: '1234', phone: '584145550002', document: 'V20123456', fullName: 'Pedro Gomez',
   });
   const creds: DemoCredentials = { merchant, payers: [maria, pedro] };
-  await setSetting(ctx.store.db, SEED_KEY, JSON.stringify(creds));
+  await setSetting(ctx.store.autocommit, SEED_KEY, JSON.stringify(creds));
   return creds;
 }
 

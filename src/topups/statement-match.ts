@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
+import type { ReadDb } from '../db/store.ts';
 import type { StatementRow } from './statement.ts';
 
 /**
@@ -15,7 +13,7 @@ export type Outcome = 'matched' | 'twice' | 'credited' | 'amount' | 'unmatched';
 
 export interface Match { row: StatementRow; outcome: Outcome; topupIds: string[] }
 
-export async function matchStatement(db: Kysely<DB> | Tx, rows: StatementRow[]): Promise<Match[]> {
+export async function matchStatement(db: ReadDb, rows: StatementRow[]): Promise<Match[]> {
   const refs = [...new Set(rows.map((r) => r.reference))];
   const found = refs.length
     ? await db.selectFrom('topups').select(['id', 'reference', 'amount_minor', 'status'])

@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { ReadDb } from '../db/store.ts';
 
 /** The postings of one person's wallets, newest first, each with its entry's reference. */
-export async function movementsOf(db: Kysely<DB>, userId: string, limit = 50, offset = 0) {
+export async function movementsOf(db: ReadDb, userId: string, limit = 50, offset = 0) {
   return db.selectFrom('postings as p')
     .innerJoin('digital_accounts as a', 'a.id', 'p.account_id')
     .innerJoin('ledger_entries as e', 'e.id', 'p.entry_id')

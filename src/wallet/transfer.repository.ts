@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { ReadDb } from '../db/store.ts';
 
 /** A transfer this person sent, by its reference, with who received it. */
-export async function sentTransferByRef(db: Kysely<DB>, userId: string, ref: string) {
+export async function sentTransferByRef(db: ReadDb, userId: string, ref: string) {
   if (!/^P\d{13}$/.test(ref)) return undefined;
   const sent = await db.selectFrom('ledger_entries as e')
     .innerJoin('postings as p', 'p.entry_id', 'e.id')

@@ -50,7 +50,7 @@ export async function registerPages(app: FastifyInstance, ctx: Ctx): Promise<voi
   }, async (request, reply) => {
     const body = doc(request.body);
     const login = text(body.login) ?? '';
-    const result = await signIn(ctx.store.db, login, typeof body.password === 'string' ? body.password : '', ctx.clock.now(), ['personal', 'business']);
+    const result = await signIn(ctx.store.autocommit, login, typeof body.password === 'string' ? body.password : '', ctx.clock.now(), ['personal', 'business']);
     if (!result.ok) {
       const error = result.reason === 'locked'
         ? t(request.locale, 'account.login_locked', { minutes: result.minutes ?? 15 })

@@ -20,7 +20,7 @@ export async function startSession(
 ): Promise<void> {
   const id = randomToken(32);
   const now = ctx.clock.now();
-  await ctx.store.db.insertInto('sessions').values({
+  await ctx.store.autocommit.insertInto('sessions').values({
     id_hash: sha256(id), user_id: userId, kind, expires_at: now + SESSION_TTL_MS, created_at: now,
   }).execute();
   reply.setCookie(SESSION_COOKIE[kind], id, { ...cookieOptions(ctx), maxAge: SESSION_TTL_MS / 1000 });
@@ -28,7 +28,7 @@ export async function startSession(
 
 export async function endSession(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, kind: 'user' | 'operator') {
   const id = request.cookies[SESSION_COOKIE[kind]];
-  if (id) await ctx.store.db.deleteFrom('sessions').where('id_hash', '=', sha256(id)).execute();
+  if (id) await ctx.store.autocommit.deleteFrom('sessions').where('id_hash', '=', sha256(id)).execute();
   reply.clearCookie(SESSION_COOKIE[kind], { path: '/' });
 }
 

@@ -55,18 +55,18 @@ describe('account settings: password, PIN, profile and sessions', () => {
   });
 
   it('changes the PIN with the password, lifting a PIN lock-out', async () => {
-    await s.ctx.store.db.updateTable('users').set({ pin_locked_until: s.clock.now() + 600_000 }).where('id', '=', p.payer_id).execute();
+    await s.ctx.store.autocommit.updateTable('users').set({ pin_locked_until: s.clock.now() + 600_000 }).where('id', '=', p.payer_id).execute();
     const web = await signedIn();
     const noPassword = await web.post('/settings/pin', { password: '', newPin: '2468', confirmPin: '2468' }, { csrfFrom: '/settings/password' });
     expect(noPassword.status).toBe(400);
     expect(noPassword.html).toContain('La contraseña actual no es correcta.');
     const badPin = await web.post('/settings/pin', { password: p.password, newPin: '24a8', confirmPin: '24a8' }, { csrfFrom: '/settings/password' });
     expect(badPin.html).toContain('El PIN debe tener 4 dígitos.');
-    expect(await checkPin(s.ctx.store.db, p.payer_id, '2468', s.clock.now())).toMatchObject({ ok: false, reason: 'locked' });
+    expect(await checkPin(s.ctx.store.autocommit, p.payer_id, '2468', s.clock.now())).toMatchObject({ ok: false, reason: 'locked' });
     const ok = await web.post('/settings/pin', { password: p.password, newPin: '2468', confirmPin: '2468' }, { csrfFrom: '/settings/password' });
     expect(ok.location).toBe('/settings/password?done=pin');
-    expect(await checkPin(s.ctx.store.db, p.payer_id, '1357', s.clock.now())).toMatchObject({ ok: false, reason: 'wrong' });
-    expect(await checkPin(s.ctx.store.db, p.payer_id, '2468', s.clock.now())).toEqual({ ok: true });
+    expect(await checkPin(s.ctx.store.autocommit, p.payer_id, '1357', s.clock.now())).toMatchObject({ ok: false, reason: 'wrong' });
+    expect(await checkPin(s.ctx.store.autocommit, p.payer_id, '2468', s.clock.now())).toEqual({ ok: true });
   });
 
   it('edits name, phone and e-mail language; a new e-mail address needs the password; a taken phone is refused', async () => {

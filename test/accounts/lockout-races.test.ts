@@ -24,13 +24,13 @@ describe('lock-outs under parallel guessing', () => {
     const p = await createPayer(e.ctx, 0, { pin: '4821' });
     const now = e.clock.now();
     const wrong = Array.from({ length: BURST }, (_, i) => String(1000 + i));
-    const results = await Promise.all(wrong.map((pin) => checkPin(e.ctx.store.db, p.payer_id, pin, now)));
+    const results = await Promise.all(wrong.map((pin) => checkPin(e.ctx.store.autocommit, p.payer_id, pin, now)));
     const checkedWrong = results.filter((r) => !r.ok && r.reason === 'wrong').length;
     expect(results.every((r) => !r.ok)).toBe(true);
     expect(checkedWrong).toBeLessThanOrEqual(PIN_MAX_FAILURES - 1);
     // Even the right PIN is refused until the lock ends; then it works and the count starts over.
-    expect(await checkPin(e.ctx.store.db, p.payer_id, '4821', now)).toMatchObject({ ok: false, reason: 'locked' });
-    expect(await checkPin(e.ctx.store.db, p.payer_id, '4821', now + 16 * 60_000)).toEqual({ ok: true });
+    expect(await checkPin(e.ctx.store.autocommit, p.payer_id, '4821', now)).toMatchObject({ ok: false, reason: 'locked' });
+    expect(await checkPin(e.ctx.store.autocommit, p.payer_id, '4821', now + 16 * 60_000)).toEqual({ ok: true });
     const row = await e.ctx.store.db.selectFrom('users').select('pin_failed_count').where('id', '=', p.payer_id).executeTakeFirstOrThrow();
     expect(Number(row.pin_failed_count)).toBe(0);
   });
@@ -40,7 +40,7 @@ describe('lock-outs under parallel guessing', () => {
     const now = e.clock.now();
     const reasons: string[] = [];
     for (let i = 0; i < PIN_MAX_FAILURES; i++) {
-      const r = await checkPin(e.ctx.store.db, p.payer_id, '0000', now);
+      const r = await checkPin(e.ctx.store.autocommit, p.payer_id, '0000', now);
       reasons.push(r.ok ? 'ok' : r.reason);
     }
     expect(reasons).toEqual(['wrong', 'wrong', 'wrong', 'wrong', 'locked']);
@@ -50,10 +50,10 @@ describe('lock-outs under parallel guessing', () => {
     const p = await createPayer(e.ctx, 0);
     const now = e.clock.now();
     const results = await Promise.all(Array.from({ length: BURST }, (_, i) =>
-      signIn(e.ctx.store.db, p.username, `wrong-pass-${i}`, now, ['personal'])));
+      signIn(e.ctx.store.autocommit, p.username, `wrong-pass-${i}`, now, ['personal'])));
     const checked = results.filter((r) => !r.ok && r.reason === 'failed').length;
     expect(checked).toBeLessThanOrEqual(LOGIN_MAX_FAILURES);
-    expect(await signIn(e.ctx.store.db, p.username, p.password, now, ['personal'])).toMatchObject({ ok: false, reason: 'locked' });
-    expect(await signIn(e.ctx.store.db, p.username, p.password, now + 16 * 60_000, ['personal'])).toMatchObject({ ok: true });
+    expect(await signIn(e.ctx.store.autocommit, p.username, p.password, now, ['personal'])).toMatchObject({ ok: false, reason: 'locked' });
+    expect(await signIn(e.ctx.store.autocommit, p.username, p.password, now + 16 * 60_000, ['personal'])).toMatchObject({ ok: true });
   });
 });

@@ -86,7 +86,7 @@ describe(`PIN lockout counts wrong PINs only (${DIALECT})`, () => {
     const q = await payer(s, 0, { pin: '1357' });
     const now = s.clock.now();
     const pins = [...Array(12).fill('1357'), '0000', '0001', '0002', ...Array(12).fill('1357')];
-    const results = await Promise.all(pins.map((pin) => checkPin(s.ctx.store.db, q.payer_id, pin, now)));
+    const results = await Promise.all(pins.map((pin) => checkPin(s.ctx.store.autocommit, q.payer_id, pin, now)));
     results.forEach((r, i) => expect(r).toEqual(pins[i] === '1357' ? { ok: true } : { ok: false, reason: 'wrong' }));
   });
 

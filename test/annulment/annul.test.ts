@@ -100,7 +100,7 @@ describe('annul an executed payment', () => {
   it('reverses the distributions too', async () => {
     const partner = await payer(s, 0);
     const partnerId = await walletIdOf(s, partner.digital_account);
-    await s.ctx.store.db.insertInto('app_distribution_accounts').values({
+    await s.ctx.store.autocommit.insertInto('app_distribution_accounts').values({
       app_id: m.app_id, account_id: partnerId, status: 'authorized', requested_at: s.clock.now(), decided_at: s.clock.now(), decided_by: null,
     }).execute();
     const merchantBefore = await balanceOf(s, m.digital_account);

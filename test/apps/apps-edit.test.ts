@@ -141,7 +141,7 @@ describe('apps after creation, in production', () => {
   });
 
   it('sends a live app’s new home URL to an operator, who approves one and refuses another', async () => {
-    await p.ctx.store.db.updateTable('apps').set({ ready: 1 }).where('id', '=', appId).execute();
+    await p.ctx.store.autocommit.updateTable('apps').set({ ready: 1 }).where('id', '=', appId).execute();
     await biz.get(`/settings/apps/${appId}/edit`);
     const r = await edit('https://otra-tienda.example.com');
     expect(r.location).toBe(`/settings/apps/${appId}?done=saved_pending`);

@@ -69,7 +69,7 @@ describe('Aplicaciones oAuth in the sandbox', () => {
 
   it('rotates the secret: a new one is shown once and the old tokens end', async () => {
     const row = await s.ctx.store.db.selectFrom('apps').selectAll().where('id', '=', appId).executeTakeFirstOrThrow();
-    const pair = await issueTokens(s.ctx.store.db, {
+    const pair = await issueTokens(s.ctx.store.autocommit, {
       appId, userId: row.owner_user_id, secretVersion: row.secret_version, nowMs: s.clock.now(), accessTtlSec: 3600, refreshIdleSec: 3600,
     });
     await biz.get(`/settings/apps/${appId}`);

@@ -37,7 +37,7 @@ describe('mpandco admin', () => {
     const wallets = await te.ctx.store.db.selectFrom('digital_accounts').select('id').where('user_id', '=', out.id).execute();
     expect(wallets).toEqual([]);
     const { signIn } = await import('../../src/accounts/accounts.service.ts');
-    expect((await signIn(te.ctx.store.db, 'root.ops', 'Fuerte2026', te.clock.now(), ['operator'])).ok).toBe(true);
+    expect((await signIn(te.ctx.store.autocommit, 'root.ops', 'Fuerte2026', te.clock.now(), ['operator'])).ok).toBe(true);
     expect(await auditActions(te.ctx)).toMatchObject([{ action: 'operator.create', operator_id: out.id, target_id: out.id }]);
     const twice = await cli(['create-operator', '--username', 'root.ops', '--password-stdin'], 'Fuerte2026\n');
     expect(twice.code).toBe(1);
@@ -69,7 +69,7 @@ describe('mpandco admin', () => {
     await te.ctx.store.tx((tx) => submitGolive(tx, biz.userId, app.id, {
       affiliationCode: biz.code, ownSourceCode: true, sourceDescription: 'Desarrollo propio', hostingProvider: 'VPS propio',
     }, te.clock.now()));
-    await te.ctx.store.db.insertInto('app_distribution_accounts').values({
+    await te.ctx.store.autocommit.insertInto('app_distribution_accounts').values({
       app_id: app.id, account_id: biz.accountId, status: 'pending', requested_at: te.clock.now(), decided_at: null, decided_by: null,
     }).execute();
     const token = await accessToken(te.ctx, app.id, biz.userId);

@@ -89,7 +89,7 @@ describe('operator decisions on a production app, and their effect on the API', 
 
   it('authorizes a requested distribution account: pending -> authorized', async () => {
     const other = await productionBusiness(s.ctx, op.id);
-    await s.ctx.store.db.insertInto('app_distribution_accounts').values({
+    await s.ctx.store.autocommit.insertInto('app_distribution_accounts').values({
       app_id: appId, account_id: other.accountId, status: 'pending', requested_at: s.clock.now(), decided_at: null, decided_by: null,
     }).execute();
     const list = await c.get('/backoffice/distributions');

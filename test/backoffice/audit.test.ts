@@ -15,8 +15,8 @@ describe('audit log', () => {
     await te.ctx.store.tx((tx) => writeAudit(tx, { operatorId: op.id, via: 'web' }, {
       action: 'app.suspend', targetType: 'app', targetId: 'app-1', reason: 'Fraude', details: { app: 'Tienda' },
     }, te.clock.now()));
-    await expect(te.ctx.store.db.updateTable('audit_log').set({ reason: 'nada' }).execute()).rejects.toThrow(/append-only/);
-    await expect(te.ctx.store.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
+    await expect(te.ctx.store.autocommit.updateTable('audit_log').set({ reason: 'nada' }).execute()).rejects.toThrow(/append-only/);
+    await expect(te.ctx.store.autocommit.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
     const { rows, total } = await listAudit(te.ctx.store.db, { limit: 10, offset: 0 });
     expect(total).toBe(2);
     expect(rows[0]).toMatchObject({

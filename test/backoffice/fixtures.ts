@@ -52,7 +52,7 @@ export async function productionApp(ctx: Ctx, b: Business, homeUrl = 'https://sh
 }
 
 export async function accessToken(ctx: Ctx, appId: string, userId: string): Promise<string> {
-  const pair = await issueTokens(ctx.store.db, {
+  const pair = await issueTokens(ctx.store.autocommit, {
     appId, userId, secretVersion: 1, nowMs: ctx.clock.now(), accessTtlSec: 3600, refreshIdleSec: 86400,
   });
   return pair.access_token;

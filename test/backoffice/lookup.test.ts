@@ -29,7 +29,7 @@ describe('back office look-up (sandbox store)', () => {
     expect(created.status, created.text).toBe(200);
     intentId = created.body.id;
     // Approve as the payer would on the checkout page, then execute as the merchant.
-    await s.ctx.store.db.updateTable('payment_intents')
+    await s.ctx.store.autocommit.updateTable('payment_intents')
       .set({ state: 'authorized', payer_user_id: payer.payer_id, authorized_at: s.clock.now() }).where('id', '=', intentId).execute();
     const exec = await postForm(`${s.baseUrl}/api/payment-intent/execute/sale.json?id=${intentId}`,
       { payment_execution: { paymentIntent: intentId, payer: payer.payer_id } }, bearer(token));

@@ -141,9 +141,9 @@ describe('execute a billing request (cashier flow)', () => {
 
   it('needs the billing API (403 without it)', async () => {
     const intent = await createRequest(s, m, maria.username);
-    await s.ctx.store.db.updateTable('apps').set({ billing_enabled: 0 }).where('id', '=', m.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ billing_enabled: 0 }).where('id', '=', m.app_id).execute();
     const r = await executeDoc(s, m, intent.id, mariaWallet, '4321');
-    await s.ctx.store.db.updateTable('apps').set({ billing_enabled: 1 }).where('id', '=', m.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ billing_enabled: 1 }).where('id', '=', m.app_id).execute();
     expect(r.status).toBe(403);
   });
 });

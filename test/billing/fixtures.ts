@@ -13,7 +13,7 @@ export interface Merchant extends MerchantCreds {
 /** A merchant with an app and a live access token (issued directly). */
 export async function merchantWithToken(s: TestServer, fixed?: Parameters<typeof createMerchant>[1]): Promise<Merchant> {
   const m = await createMerchant(s.ctx, fixed);
-  const t = await issueTokens(s.ctx.store.db, {
+  const t = await issueTokens(s.ctx.store.autocommit, {
     appId: m.app_id, userId: m.user_id, secretVersion: 1, nowMs: s.clock.now(), accessTtlSec: 365 * 86_400, refreshIdleSec: 365 * 86_400,
   });
   return { ...m, token: t.access_token, auth: bearer(t.access_token) };

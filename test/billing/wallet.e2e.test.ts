@@ -20,7 +20,7 @@ describe('paying a billing request from the wallet in a real browser', () => {
   beforeAll(async () => {
     [s, browser] = await Promise.all([testServer(), launchBrowser(), shop.start()]);
     m = await merchantWithToken(s, { appName: 'Panadería La Esquina', businessName: 'Panificadora La Esquina, C.A.', homeUrl: 'https://laesquina.test' });
-    await s.ctx.store.db.updateTable('apps').set({ logo_png: logoPng(96, [196, 120, 40]) }).where('id', '=', m.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ logo_png: logoPng(96, [196, 120, 40]) }).where('id', '=', m.app_id).execute();
     maria = await payer(s, 30_00, { pin: '2580', fullName: 'María Pérez' });
     savings = await extraWallet(s, maria.payer_id, `maria_ahorro_${maria.username.slice(-4)}`, 500_00);
   });

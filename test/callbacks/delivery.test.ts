@@ -191,7 +191,7 @@ describe('callback delivery across restarts and processes', () => {
       const m = await merchantWithToken(s);
       const p = await payer(s, 100_00);
       const id = await paidRequest(s, m, p, shop);
-      await s.ctx.store.db.updateTable('callbacks').set({ locked_by: 'dead-process', locked_until: s.clock.now() + 60_000 })
+      await s.ctx.store.autocommit.updateTable('callbacks').set({ locked_by: 'dead-process', locked_until: s.clock.now() + 60_000 })
         .where('intent_id', '=', id).execute();
       expect(await deliverDue(s.ctx)).toMatchObject({ delivered: 0 });
       expect(shop.hits).toHaveLength(0);
@@ -213,7 +213,7 @@ describe('callback delivery across restarts and processes', () => {
       const id = await paidRequest(s, m, p, shop);
       const [cb] = await callbacksOf(s, id);
       // A worker claims the row and dies before it can record what the shop answered.
-      expect(await claimCallback(s.ctx.store.db, cb.id, 'dead-process', s.clock.now(), 60_000)).toBe(true);
+      expect(await claimCallback(s.ctx.store.autocommit, cb.id, 'dead-process', s.clock.now(), 60_000)).toBe(true);
       s.clock.advance(60_001);
       expect(await deliverDue(s.ctx, { random: half })).toMatchObject({ retrying: 1 });
       const [after] = await callbacksOf(s, id);

@@ -10,7 +10,7 @@ import { MerchantServer } from './merchant-server.ts';
 async function executedIntent(s: TestServer, m: MerchantCreds, returnUrl: string): Promise<string> {
   const id = newId();
   const now = s.clock.now();
-  await s.ctx.store.db.insertInto('payment_intents').values({
+  await s.ctx.store.autocommit.insertInto('payment_intents').values({
     id, app_id: m.app_id, owner_user_id: m.user_id, intent: 'request', state: 'executed', payer_user_id: null,
     recipient_user_id: null, return_url: returnUrl, cancel_url: returnUrl, currency: 'VES', total_minor: 100,
     items_minor: 100, shipping_minor: 0, tax_minor: 0, transactions_json: '[]', created_at: now, authorized_at: null,

@@ -145,7 +145,7 @@ describe('payment button in a real browser', () => {
   });
 
   it('a customer cancels on a desktop without JavaScript and lands on the cancel URL; the intent is canceled', async () => {
-    await s.ctx.store.db.updateTable('apps').set({ logo_png: logoPng() }).where('id', '=', merchant.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ logo_png: logoPng() }).where('id', '=', merchant.app_id).execute();
     const { id, approvalUrl } = await createSale(1043);
     const page = await newPage(DESKTOP, 'es-VE', false);
     await page.goto(approvalUrl);

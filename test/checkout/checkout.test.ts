@@ -62,7 +62,7 @@ describe('approval page of the payment button', () => {
 
   it('serves the app logo as a PNG and shows it on the page', async () => {
     const other = await createMerchant(s.ctx, { appName: 'Logo Shop' });
-    await s.ctx.store.db.updateTable('apps').set({ logo_png: TINY_PNG }).where('id', '=', other.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ logo_png: TINY_PNG }).where('id', '=', other.app_id).execute();
     const logo = await fetch(`${s.baseUrl}/p/app-logo/${other.app_id}.png`);
     expect(logo.status).toBe(200);
     expect(logo.headers.get('content-type')).toBe('image/png');

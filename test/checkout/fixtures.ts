@@ -26,7 +26,7 @@ export async function insertSale(ctx: Ctx, m: MerchantCreds, o: IntentOptions = 
     items: [{ name: 'Harina PAN 1kg', quantity: 2, priceMinor: 10_00, sku: null, currency: 'VES' }],
     distributions: [],
   };
-  await ctx.store.db.insertInto('payment_intents').values({
+  await ctx.store.autocommit.insertInto('payment_intents').values({
     id, app_id: m.app_id, owner_user_id: m.user_id, intent: o.intent ?? 'sale', state: o.state ?? 'created',
     payer_user_id: null, recipient_user_id: null,
     return_url: o.returnUrl ?? 'http://shop.test/checkout/order-received/1042/?utm_nooverride=1',

@@ -106,11 +106,11 @@ describe('the mpandco command', () => {
     expect(ok.stdout).toMatch(/sandbox: OK/);
     const wallet = await te.ctx.store.db.selectFrom('digital_accounts').select(['id', 'balance_minor']).where('kind', '=', 'wallet')
       .where('balance_minor', '>', 0).executeTakeFirstOrThrow();
-    await te.ctx.store.db.updateTable('digital_accounts').set({ balance_minor: Number(wallet.balance_minor) + 1 }).where('id', '=', wallet.id).execute();
+    await te.ctx.store.autocommit.updateTable('digital_accounts').set({ balance_minor: Number(wallet.balance_minor) + 1 }).where('id', '=', wallet.id).execute();
     const bad = await runCli(['ledger', 'verify', '--env', 'sandbox'], te.childEnv);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('balance_matches_postings');
-    await te.ctx.store.db.updateTable('digital_accounts').set({ balance_minor: Number(wallet.balance_minor) }).where('id', '=', wallet.id).execute();
+    await te.ctx.store.autocommit.updateTable('digital_accounts').set({ balance_minor: Number(wallet.balance_minor) }).where('id', '=', wallet.id).execute();
     expect((await verifyLedger(te.ctx.store.db)).ok).toBe(true);
   });
 

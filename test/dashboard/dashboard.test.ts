@@ -188,7 +188,7 @@ describe('merchant dashboard over HTTP', () => {
     const right = await web.post(`/dashboard/payments/${sale.id}/annul`, { confirm: m.pin });
     expect(textOf(right.html)).toContain('El PIN está bloqueado');
     expect((await state(s, sale.id)).state).toBe('executed');
-    await s.ctx.store.db.updateTable('users').set({ pin_locked_until: 0, pin_failed_count: 0 }).where('id', '=', m.user_id).execute();
+    await s.ctx.store.autocommit.updateTable('users').set({ pin_locked_until: 0, pin_failed_count: 0 }).where('id', '=', m.user_id).execute();
   });
 
   it('shows a billing request’s callback attempts with the merchant’s answers', async () => {

@@ -58,7 +58,7 @@ async function secondApp(s: TestServer, m: Merchant) {
   const { app } = await s.ctx.store.tx((tx) => insertApp(tx, {
     ownerUserId: m.user_id, name: 'Punto de venta', description: 'Caja', homeUrl: 'http://localhost:3000', receivingAccountId: accountId, sandbox: true,
   }, now));
-  const t = await issueTokens(s.ctx.store.db, { appId: app.id, userId: m.user_id, secretVersion: 1, nowMs: now, accessTtlSec: 365 * 86_400, refreshIdleSec: 365 * 86_400 });
+  const t = await issueTokens(s.ctx.store.autocommit, { appId: app.id, userId: m.user_id, secretVersion: 1, nowMs: now, accessTtlSec: 365 * 86_400, refreshIdleSec: 365 * 86_400 });
   return { id: app.id, auth: bearer(t.access_token) };
 }
 

@@ -25,6 +25,28 @@ describe('the root handle inside a transaction', () => {
     expect(await settings()).toEqual([]);
   });
 
+  it('a self-committing write (store.autocommit) inside a transaction is refused the same way', async () => {
+    const attempt = te.ctx.store.tx(async () => {
+      await te.ctx.store.autocommit.insertInto('settings').values({ key: 'guard.auto', value: '1' }).execute();
+    });
+    await expect(attempt).rejects.toBeInstanceOf(RootHandleInTransactionError);
+    expect(await te.ctx.store.db.selectFrom('settings').select('key').where('key', '=', 'guard.auto').execute()).toEqual([]);
+  });
+
+  it('the root handle offers no write: a write through it does not compile (npm run typecheck)', async () => {
+    const db = te.ctx.store.db;
+    // @ts-expect-error writes go through store.tx, or store.autocommit for one self-committing statement
+    const write = db.insertInto;
+    // @ts-expect-error as above
+    const update = db.updateTable;
+    // @ts-expect-error as above
+    const remove = db.deleteFrom;
+    // The type hides them; the handle is still the one Kysely instance (store.autocommit), so
+    // the guard above is what stops a misuse that casts the type away.
+    expect([write, update, remove].every((f) => typeof f === 'function')).toBe(true);
+    expect(te.ctx.store.autocommit).toBe(db);
+  });
+
   it('a transaction started inside another is refused the same way', async () => {
     const nested = te.ctx.store.tx(async () => te.ctx.store.tx(async (inner) => inner.selectFrom('settings').selectAll().execute()));
     await expect(nested).rejects.toBeInstanceOf(RootHandleInTransactionError);

@@ -50,7 +50,7 @@ const keyRow = (key: string) => s.ctx.store.db.selectFrom('idempotency_keys').se
 
 /** Leaves the key as a process that died while holding it would: claimed now, never renewed. */
 async function abandon(key: string, state: 'running' | 'committed'): Promise<void> {
-  await s.ctx.store.db.updateTable('idempotency_keys')
+  await s.ctx.store.autocommit.updateTable('idempotency_keys')
     .set({ state, status_code: null, response_body: null, created_at: s.clock.now(), heartbeat_at: null })
     .where('key', '=', key).execute();
 }

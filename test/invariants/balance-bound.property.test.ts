@@ -144,7 +144,7 @@ describe(`balance bound and exact balances (${DIALECT})`, () => {
   it('the store binds integers exactly: a céntimo added past 2^53 is not rounded away', async () => {
     const id = await account(true);
     await sql.raw(`update digital_accounts set balance_minor = 9500000000000000 where id = '${id}'`).execute(te.ctx.store.db);
-    await te.ctx.store.db.updateTable('digital_accounts').set((eb) => ({ balance_minor: eb('balance_minor', '+', 1) }))
+    await te.ctx.store.autocommit.updateTable('digital_accounts').set((eb) => ({ balance_minor: eb('balance_minor', '+', 1) }))
       .where('id', '=', id).execute();
     const row = await te.ctx.store.db.selectFrom('digital_accounts').select(sql<string>`cast(balance_minor as text)`.as('b'))
       .where('id', '=', id).executeTakeFirstOrThrow();

@@ -64,7 +64,7 @@ describe('group commit with deferred credits', () => {
 
   it('credits that together pass the balance bound: the group runs again job by job, and only the last one fails', async () => {
     const [source] = await fundedAccounts(te.ctx, [0]);
-    await te.ctx.store.db.updateTable('digital_accounts').set({ allow_negative: 1 }).where('id', '=', source).execute();
+    await te.ctx.store.autocommit.updateTable('digital_accounts').set({ allow_negative: 1 }).where('id', '=', source).execute();
     const [shop] = await fundedAccounts(te.ctx, [0]);
     const big = 1_000_000_000_000_00;
     for (let b = 0; b < MAX_BALANCE_MINOR - 50; b += Math.min(big, MAX_BALANCE_MINOR - 50 - b)) {

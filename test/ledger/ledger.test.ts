@@ -63,11 +63,11 @@ describe('ledger', () => {
 
   it('verify names each violation it finds when the stored state is tampered with', async () => {
     const [a] = await fundedAccounts(te.ctx, [1_000]);
-    await te.ctx.store.db.updateTable('digital_accounts').set({ balance_minor: 999 }).where('id', '=', a).execute();
+    await te.ctx.store.autocommit.updateTable('digital_accounts').set({ balance_minor: 999 }).where('id', '=', a).execute();
     const report = await verifyLedger(te.ctx.store.db);
     expect(report.ok).toBe(false);
     expect(report.violations.map((v) => v.invariant)).toContain('balance_matches_postings');
-    await te.ctx.store.db.updateTable('digital_accounts').set({ balance_minor: 1_000 }).where('id', '=', a).execute();
+    await te.ctx.store.autocommit.updateTable('digital_accounts').set({ balance_minor: 1_000 }).where('id', '=', a).execute();
     expect((await verifyLedger(te.ctx.store.db)).ok).toBe(true);
   });
 

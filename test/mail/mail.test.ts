@@ -45,7 +45,7 @@ describe('e-mail through a real SMTP server (production)', () => {
 
   it('writes in English for a person who chose it, escaping what they typed in the HTML', async () => {
     const p = await createPayer(te.ctx, 0, { fullName: 'Ann <b>Lee</b>' });
-    await te.ctx.store.db.insertInto('user_preferences').values({ user_id: p.payer_id, locale: 'en', updated_at: te.clock.now() }).execute();
+    await te.ctx.store.autocommit.insertInto('user_preferences').values({ user_id: p.payer_id, locale: 'en', updated_at: te.clock.now() }).execute();
     await te.ctx.store.tx((tx) => mailUser(tx, p.payer_id, 'withdrawal_failed',
       { amountMinor: 10_00, returnedMinor: 11_50, account: '0134…6789', reason: 'Cuenta cerrada' }, te.clock.now()));
     smtp.messages.length = 0;

@@ -20,7 +20,7 @@ describe("removing an app's access in a real browser", () => {
   beforeAll(async () => {
     s = await testServer();
     m = await createMerchant(s.ctx, { appName: 'Farmacia La Esquina con un nombre bastante largo', homeUrl: 'https://farmacia-la-esquina.example' });
-    await s.ctx.store.db.updateTable('apps').set({ redirect_uris: JSON.stringify([REDIRECT]) }).where('id', '=', m.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ redirect_uris: JSON.stringify([REDIRECT]) }).where('id', '=', m.app_id).execute();
     payer = await createPayer(s.ctx, 0, { fullName: 'María Fernanda Pérez' });
     // The grant itself goes through the consent page over HTTP; the browser only manages it.
     const web = new WebClient(s.baseUrl);

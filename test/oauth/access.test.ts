@@ -22,7 +22,7 @@ describe('apps with access to the account (/settings/access)', () => {
 
   async function thirdPartyApp(appName: string, homeUrl: string): Promise<MerchantCreds> {
     const m = await createMerchant(s.ctx, { appName, homeUrl });
-    await s.ctx.store.db.updateTable('apps').set({ redirect_uris: JSON.stringify([REDIRECT]) }).where('id', '=', m.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ redirect_uris: JSON.stringify([REDIRECT]) }).where('id', '=', m.app_id).execute();
     return m;
   }
 
@@ -76,7 +76,7 @@ describe('apps with access to the account (/settings/access)', () => {
   beforeAll(async () => {
     s = await testServer();
     shop = await thirdPartyApp('Tienda Ñandú', 'https://tienda-nandu.example/inicio');
-    await s.ctx.store.db.updateTable('apps').set({ logo_png: logoPng() }).where('id', '=', shop.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ logo_png: logoPng() }).where('id', '=', shop.app_id).execute();
     other = await thirdPartyApp('Farmacia La Esquina', 'https://farmacia.example');
   });
   afterAll(async () => s?.close());

@@ -45,7 +45,7 @@ describe('authorization_code grant with PKCE and the consent page', () => {
   beforeAll(async () => {
     s = await testServer();
     m = await createMerchant(s.ctx, { appName: 'Tienda Ñandú' });
-    await s.ctx.store.db.updateTable('apps').set({ redirect_uris: JSON.stringify([REDIRECT, 'https://shop.example/other']) })
+    await s.ctx.store.autocommit.updateTable('apps').set({ redirect_uris: JSON.stringify([REDIRECT, 'https://shop.example/other']) })
       .where('id', '=', m.app_id).execute();
     payer = await createPayer(s.ctx, 0);
     jar = await signInWeb(s.baseUrl, payer.username, payer.password);
@@ -79,7 +79,7 @@ describe('authorization_code grant with PKCE and the consent page', () => {
     const en = await get(authUrl(params(challenge, { client_id: '000000_unknown' })), { ...jar.header(), 'accept-language': 'en' });
     expect(en.text).toContain('does not exist or is not active');
     const suspended = await createMerchant(s.ctx);
-    await s.ctx.store.db.updateTable('apps').set({ status: 'suspended', redirect_uris: JSON.stringify([REDIRECT]) })
+    await s.ctx.store.autocommit.updateTable('apps').set({ status: 'suspended', redirect_uris: JSON.stringify([REDIRECT]) })
       .where('id', '=', suspended.app_id).execute();
     const r = await get(authUrl(params(challenge, { client_id: suspended.client_id })), jar.header());
     expect(r.status).toBe(400);

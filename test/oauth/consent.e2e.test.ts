@@ -28,7 +28,7 @@ describe('consent in a real browser', () => {
     await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
     redirectUri = `http://127.0.0.1:${(shop.address() as AddressInfo).port}/oauth/callback`;
     m = await createMerchant(s.ctx, { appName: 'Farmacia La Esquina', homeUrl: 'https://farmacia.example' });
-    await s.ctx.store.db.updateTable('apps').set({ redirect_uris: JSON.stringify([redirectUri]) }).where('id', '=', m.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ redirect_uris: JSON.stringify([redirectUri]) }).where('id', '=', m.app_id).execute();
     payer = await createPayer(s.ctx, 0, { fullName: 'María Fernanda Pérez' });
     browser = await launchBrowser();
   });

@@ -27,7 +27,7 @@ beforeAll(async () => {
     const w = await tx.selectFrom('digital_accounts').select('id').where('handle', '=', shop.digital_account).executeTakeFirstOrThrow();
     await addTestFunds(tx, w.id, 100_00, s.clock.now());
   });
-  const t = await issueTokens(s.ctx.store.db, {
+  const t = await issueTokens(s.ctx.store.autocommit, {
     appId: platform.app_id, userId: shop.user_id, secretVersion: 1, nowMs: s.clock.now(), accessTtlSec: 3600, refreshIdleSec: 86_400,
   });
   delegated = bearer(t.access_token);

@@ -37,7 +37,7 @@ describe('tokens of sandbox and production', () => {
     const r = await clientAppsToken(production.baseUrl, pm);
     expect(r.status).toBe(200);
     expect(await callApi(production.ctx, r.body.access_token)).toBe(503);
-    await production.ctx.store.db.updateTable('apps').set({ ready: 1 }).where('id', '=', pm.app_id).execute();
+    await production.ctx.store.autocommit.updateTable('apps').set({ ready: 1 }).where('id', '=', pm.app_id).execute();
     expect(await callApi(production.ctx, r.body.access_token)).toMatchObject({ app: { id: pm.app_id, ready: 1 } });
   });
 });

@@ -133,7 +133,7 @@ describe('POST /oauth/v2/token with urn:client_apps', () => {
     const live = await clientAppsToken(s.baseUrl, other);
     expect(live.status).toBe(200);
     for (const status of ['suspended', 'revoked'] as const) {
-      await s.ctx.store.db.updateTable('apps').set({ status, status_reason: 'terms' }).where('id', '=', other.app_id).execute();
+      await s.ctx.store.autocommit.updateTable('apps').set({ status, status_reason: 'terms' }).where('id', '=', other.app_id).execute();
       const r = await clientAppsToken(s.baseUrl, other);
       expect(r.status).toBe(400);
       expect(r.body.error).toBe('invalid_client');

@@ -56,13 +56,13 @@ describe('payment requests (billing API)', () => {
   });
 
   it('needs the billing API: 403 when the app does not have it', async () => {
-    await s.ctx.store.db.updateTable('apps').set({ billing_enabled: 0 }).where('id', '=', m.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ billing_enabled: 0 }).where('id', '=', m.app_id).execute();
     const r = await postForm(createUrl(s), requestDoc(maria.username), m.auth);
     expect(r.status).toBe(403);
     expect(r.body.message).toMatch(/facturación/);
     const sale = await createSale(s, m, '3');
     expect(sale.status).toBe(200);
-    await s.ctx.store.db.updateTable('apps').set({ billing_enabled: 1 }).where('id', '=', m.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ billing_enabled: 1 }).where('id', '=', m.app_id).execute();
   });
 });
 
@@ -79,7 +79,7 @@ describe('distributions', () => {
     const ids = await s.ctx.store.db.selectFrom('digital_accounts').select(['id', 'handle'])
       .where('handle', 'in', [partner.digital_account, pending.digital_account]).execute();
     const idOf = (h: string) => ids.find((x) => x.handle === h)!.id;
-    await s.ctx.store.db.insertInto('app_distribution_accounts').values([
+    await s.ctx.store.autocommit.insertInto('app_distribution_accounts').values([
       { app_id: m.app_id, account_id: idOf(partner.digital_account), status: 'authorized', requested_at: 1, decided_at: 1, decided_by: null },
       { app_id: m.app_id, account_id: idOf(pending.digital_account), status: 'pending', requested_at: 1, decided_at: null, decided_by: null },
     ]).execute();
@@ -139,7 +139,7 @@ describe('production redirect URLs and activation', () => {
     const r = await postJson(createUrl(s), withUrls('https://shop.example/ok', 'https://shop.example/ko'), m.auth);
     expect(r.status).toBe(503);
     expect(r.body.code).toBe(503);
-    await s.ctx.store.db.updateTable('apps').set({ ready: 1 }).where('id', '=', m.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ ready: 1 }).where('id', '=', m.app_id).execute();
   });
 
   it('requires https on the app\'s own domain or a subdomain of it', async () => {
@@ -160,7 +160,7 @@ describe('production redirect URLs and activation', () => {
   });
 
   it('reads a fully qualified home host (trailing dot) the same as without it', async () => {
-    await s.ctx.store.db.updateTable('apps').set({ home_url: 'https://www.shop.example./' }).where('id', '=', m.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ home_url: 'https://www.shop.example./' }).where('id', '=', m.app_id).execute();
     try {
       for (const ret of ['https://shop.example/ok', 'https://pay.shop.example./ok']) {
         const ok = await postJson(createUrl(s), withUrls(ret, 'https://shop.example/ko'), m.auth);
@@ -169,7 +169,7 @@ describe('production redirect URLs and activation', () => {
       const evil = await postJson(createUrl(s), withUrls('https://evil.example./ok', 'https://shop.example/ko'), m.auth);
       expect(evil.status).toBe(400);
     } finally {
-      await s.ctx.store.db.updateTable('apps').set({ home_url: 'https://www.shop.example' }).where('id', '=', m.app_id).execute();
+      await s.ctx.store.autocommit.updateTable('apps').set({ home_url: 'https://www.shop.example' }).where('id', '=', m.app_id).execute();
     }
   });
 

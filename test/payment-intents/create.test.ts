@@ -252,11 +252,11 @@ describe('POST /api/payment-intent/.json: authentication and method', () => {
   });
 
   it('403 when the app lacks the permission the intent needs', async () => {
-    await s.ctx.store.db.updateTable('apps').set({ button_enabled: 0 }).where('id', '=', m.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ button_enabled: 0 }).where('id', '=', m.app_id).execute();
     const r = await createSale(s, m);
     expect(r.status).toBe(403);
     expect(r.body.code).toBe(403);
-    await s.ctx.store.db.updateTable('apps').set({ button_enabled: 1 }).where('id', '=', m.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('apps').set({ button_enabled: 1 }).where('id', '=', m.app_id).execute();
   });
 
   it('405 with Allow for a wrong method', async () => {

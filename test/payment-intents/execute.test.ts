@@ -139,7 +139,7 @@ describe('POST /api/payment-intent/execute/sale.json', () => {
     const partner = await payer(s, 0);
     const acct = await s.ctx.store.db.selectFrom('digital_accounts').select('id').where('handle', '=', partner.digital_account)
       .executeTakeFirstOrThrow();
-    await s.ctx.store.db.insertInto('app_distribution_accounts').values({
+    await s.ctx.store.autocommit.insertInto('app_distribution_accounts').values({
       app_id: m.app_id, account_id: acct.id, status: 'authorized', requested_at: 1, decided_at: 1, decided_by: null,
     }).execute();
     const created = await postForm(`${s.baseUrl}/api/payment-intent/.json`, {
@@ -173,7 +173,7 @@ describe('POST /api/payment-intent/execute/sale.json', () => {
     const partner = await payer(s, 0);
     const acct = await s.ctx.store.db.selectFrom('digital_accounts').select('id').where('handle', '=', partner.digital_account)
       .executeTakeFirstOrThrow();
-    await s.ctx.store.db.insertInto('app_distribution_accounts').values({
+    await s.ctx.store.autocommit.insertInto('app_distribution_accounts').values({
       app_id: m.app_id, account_id: acct.id, status: 'authorized', requested_at: 1, decided_at: 1, decided_by: null,
     }).execute();
     const created = await postForm(`${s.baseUrl}/api/payment-intent/.json`, {
@@ -185,7 +185,7 @@ describe('POST /api/payment-intent/execute/sale.json', () => {
     }, m.auth);
     expect(created.status).toBe(200);
     await approveAs(s, created.body.id, p.payer_id);
-    await s.ctx.store.db.updateTable('app_distribution_accounts').set({ status: 'refused', decided_at: 2 })
+    await s.ctx.store.autocommit.updateTable('app_distribution_accounts').set({ status: 'refused', decided_at: 2 })
       .where('app_id', '=', m.app_id).where('account_id', '=', acct.id).execute();
     const before = await balanceOf(s, p.digital_account);
     const r = await executeAs(s, m, created.body.id, p.payer_id);

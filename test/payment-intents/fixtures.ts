@@ -11,7 +11,7 @@ export interface Merchant extends MerchantCreds {
 /** A merchant with an app and a live access token (issued directly, not through /oauth/v2/token). */
 export async function merchantWithToken(s: TestServer, fixed?: Parameters<typeof createMerchant>[1]): Promise<Merchant> {
   const m = await createMerchant(s.ctx, fixed);
-  const t = await issueTokens(s.ctx.store.db, {
+  const t = await issueTokens(s.ctx.store.autocommit, {
     appId: m.app_id, userId: m.user_id, secretVersion: 1, nowMs: s.clock.now(), accessTtlSec: 3600, refreshIdleSec: 86_400,
   });
   return { ...m, token: t.access_token, auth: bearer(t.access_token) };
@@ -78,7 +78,7 @@ export async function createSale(s: TestServer, m: Merchant, total = '20.00', ex
 
 /** Marks a sale authorized by this payer, as the hosted checkout page would. */
 export async function approveAs(s: TestServer, intentId: string, payerId: string): Promise<void> {
-  await s.ctx.store.db.updateTable('payment_intents')
+  await s.ctx.store.autocommit.updateTable('payment_intents')
     .set({ state: 'authorized', payer_user_id: payerId, authorized_at: s.clock.now() })
     .where('id', '=', intentId).execute();
 }
@@ -98,7 +98,7 @@ export const show = (s: TestServer, m: Merchant, id: string) =>
 
 /** A new access token for the merchant at the clock's current time (after moving the clock). */
 export async function reissue(s: TestServer, m: Merchant): Promise<void> {
-  const t = await issueTokens(s.ctx.store.db, {
+  const t = await issueTokens(s.ctx.store.autocommit, {
     appId: m.app_id, userId: m.user_id, secretVersion: 1, nowMs: s.clock.now(), accessTtlSec: 3600, refreshIdleSec: 86_400,
   });
   m.token = t.access_token;

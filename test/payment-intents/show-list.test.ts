@@ -79,11 +79,11 @@ describe('GET /api/payment-intent/show.json and the list', () => {
   it('shows the merchant callbacks as history_responses, oldest first', async () => {
     const id = ids[0];
     const now = s.clock.now();
-    await s.ctx.store.db.insertInto('callbacks').values({
+    await s.ctx.store.autocommit.insertInto('callbacks').values({
       id: 'cb-1', intent_id: id, app_id: m.app_id, url: 'https://shop.example/ok', status: 'delivered', attempts: 2,
       next_attempt_at: now, locked_until: 0, locked_by: null, created_at: now, delivered_at: now,
     }).execute();
-    await s.ctx.store.db.insertInto('callback_attempts').values([
+    await s.ctx.store.autocommit.insertInto('callback_attempts').values([
       { callback_id: 'cb-1', intent_id: id, uri: `https://shop.example/ok?paymentIntent=${id}`, method: 'GET', status_code: 500, body: 'boom', error: null, at: now },
       { callback_id: 'cb-1', intent_id: id, uri: `https://shop.example/ok?paymentIntent=${id}`, method: 'GET', status_code: 200, body: 'ok', error: null, at: now + 1 },
     ]).execute();

@@ -99,7 +99,7 @@ describe('GET /api/payment/.json and find.json', () => {
 
   it('shows the payer its own payments too (the paying side)', async () => {
     // The payer has no app of its own; a token of another app acting for her stands in.
-    const t = await issueTokens(s.ctx.store.db, {
+    const t = await issueTokens(s.ctx.store.autocommit, {
       appId: other.app_id, userId: maria.payer_id, secretVersion: 1, nowMs: s.clock.now(), accessTtlSec: 3600, refreshIdleSec: 3600,
     });
     const r = await get(`${s.baseUrl}/api/payment/.json`, bearer(t.access_token));

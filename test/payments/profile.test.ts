@@ -40,7 +40,7 @@ describe('GET /api/user/profile.json', () => {
 
   it('401 without a token, 403 with a revoked one', async () => {
     expect((await get(`${s.baseUrl}/api/user/profile.json`)).status).toBe(401);
-    await s.ctx.store.db.updateTable('oauth_tokens').set({ revoked_at: s.clock.now() }).where('app_id', '=', m.app_id).execute();
+    await s.ctx.store.autocommit.updateTable('oauth_tokens').set({ revoked_at: s.clock.now() }).where('app_id', '=', m.app_id).execute();
     const r = await get(`${s.baseUrl}/api/user/profile.json`, m.auth);
     expect(r.status).toBe(403);
     expect(r.body.code).toBe(403);

@@ -31,7 +31,7 @@ describe('mass payouts (dispersion)', () => {
       await addTestFunds(tx, acct.id, 1_000_00, s.clock.now());
     });
     const app = await s.ctx.store.db.selectFrom('apps').selectAll().where('id', '=', m.app_id).executeTakeFirstOrThrow();
-    const t = await issueTokens(s.ctx.store.db, {
+    const t = await issueTokens(s.ctx.store.autocommit, {
       appId: app.id, userId: app.owner_user_id, secretVersion: app.secret_version, nowMs: s.clock.now(),
       accessTtlSec: 30 * 86400, refreshIdleSec: 86400, // outlives the moved clock below
     });
@@ -118,7 +118,7 @@ describe('mass payouts (dispersion)', () => {
   it("hides another account's batches", async () => {
     const other = await createMerchant(s.ctx);
     const app = await s.ctx.store.db.selectFrom('apps').selectAll().where('id', '=', other.app_id).executeTakeFirstOrThrow();
-    const t = await issueTokens(s.ctx.store.db, { appId: app.id, userId: app.owner_user_id, secretVersion: 1, nowMs: s.clock.now(), accessTtlSec: 3600, refreshIdleSec: 60 });
+    const t = await issueTokens(s.ctx.store.autocommit, { appId: app.id, userId: app.owner_user_id, secretVersion: 1, nowMs: s.clock.now(), accessTtlSec: 3600, refreshIdleSec: 60 });
     const mine = (await get(url('/api/multipayment/.json'), auth)).body.data[0].id;
     const r = await get(url(`/api/multipayment/show.json?id=${mine}`), bearer(t.access_token));
     expect(r.status).toBe(404);

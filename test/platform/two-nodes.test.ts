@@ -280,14 +280,14 @@ describe('two nodes on one store', () => {
 
     it('never caches a refusal: a user enabled again through node A is served on node B at once', async () => {
       const access = (await clientAppsToken(a.baseUrl, m)).body.access_token as string;
-      await a.ctx.store.db.updateTable('users').set({ status: 'disabled' }).where('id', '=', m.user_id).execute();
+      await a.ctx.store.autocommit.updateTable('users').set({ status: 'disabled' }).where('id', '=', m.user_id).execute();
       expect((await profile(b, access)).status).toBe(403);
-      await a.ctx.store.db.updateTable('users').set({ status: 'active' }).where('id', '=', m.user_id).execute();
+      await a.ctx.store.autocommit.updateTable('users').set({ status: 'active' }).where('id', '=', m.user_id).execute();
       expect((await profile(b, access)).status).toBe(200);
     });
 
     it("honours the token's own expiry exactly, cached or not", async () => {
-      const t = await issueTokens(a.ctx.store.db, {
+      const t = await issueTokens(a.ctx.store.autocommit, {
         appId: m.app_id, userId: m.user_id, secretVersion: 1, nowMs: clock.now(), accessTtlSec: 10, refreshIdleSec: 3600,
       });
       clock.advance(10_000 - 1500);
@@ -304,7 +304,7 @@ describe('two nodes on one store', () => {
       const now = clock.now();
       const tokens = Array.from({ length: AUTH_CACHE_MAX_ENTRIES + 1 }, (_, i) => `bound-${randomHex(4)}-${i}`);
       for (let i = 0; i < tokens.length; i += 500) {
-        await a.ctx.store.db.insertInto('oauth_tokens').values(tokens.slice(i, i + 500).map((t) => ({
+        await a.ctx.store.autocommit.insertInto('oauth_tokens').values(tokens.slice(i, i + 500).map((t) => ({
           token_hash: sha256(t), kind: 'access' as const, app_id: m.app_id, user_id: m.user_id, scope: 'API', family_id: newId(),
           secret_version: 1, expires_at: now + HOUR_MS, revoked_at: null, used_at: null, created_at: now,
         }))).execute();
@@ -316,7 +316,7 @@ describe('two nodes on one store', () => {
       await check([first]);
       for (let i = 1; i < tokens.length - 1; i += 100) await check(tokens.slice(i, Math.min(i + 100, tokens.length - 1)));
       await check([last]);
-      await a.ctx.store.db.updateTable('oauth_tokens').set({ revoked_at: now })
+      await a.ctx.store.autocommit.updateTable('oauth_tokens').set({ revoked_at: now })
         .where('token_hash', 'in', [first, second, last].map(sha256)).execute();
       expect(await callApi(b.ctx, first)).toBe(403); // dropped when the last one came in: looked up again
       expect(typeof (await callApi(b.ctx, last))).toBe('object'); // still within the bound
@@ -344,7 +344,7 @@ describe('two nodes on one store', () => {
 
   /** The merchant's token ended with its app's suspension: a new one, as long-lived. */
   async function reissue() {
-    const t = await issueTokens(a.ctx.store.db, {
+    const t = await issueTokens(a.ctx.store.autocommit, {
       appId: m.app_id, userId: m.user_id, secretVersion: 1, nowMs: clock.now(), accessTtlSec: 365 * 86_400, refreshIdleSec: 365 * 86_400,
     });
     m.token = t.access_token;
@@ -376,7 +376,7 @@ describe('two nodes on one store', () => {
       const list = await get(`${b.baseUrl}/api/multipayment/.json`, m.auth);
       const batch = list.body.data.find((x: { status: string }) => x.status === 'PENDING_LOAD').id as string;
       expect((await postForm(`${b.baseUrl}/api/multipayment/submit.json?id=${batch}`, {}, m.auth)).status).toBe(200);
-      await issueTokens(a.ctx.store.db, {
+      await issueTokens(a.ctx.store.autocommit, {
         appId: m.app_id, userId: m.user_id, secretVersion: 1, nowMs: clock.now(), accessTtlSec: 60, refreshIdleSec: 60,
       });
       return { callbacks, unpaid, batch };
@@ -413,7 +413,7 @@ describe('two nodes on one store', () => {
       const delivered = await twice((s) => deliverDue(s.ctx));
       const expired = await twice((s) => expireDue(s.ctx));
       const settled = await twice((s) => settleDue(s.ctx));
-      const purged = await twice((s) => purgeExpired(s.ctx.store.db, clock.now(), s.ctx.config.refreshTokenIdleSec));
+      const purged = await twice((s) => purgeExpired(s.ctx.store.autocommit, clock.now(), s.ctx.config.refreshTokenIdleSec));
 
       expect(delivered.reduce((n, r) => n + r.delivered, 0)).toBe(due.length);
       for (const id of due) expect(hitsFor(id)).toBe(1);
