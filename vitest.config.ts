@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Three projects, one run (`npm test`): `fast` (HTTP, stores, rules: a developer's loop,
 // `npm run test:fast`), `browser` (real Chromium) and `cli` (real child processes).
 const BROWSER = ['test/**/*.e2e.test.ts'];
-const CLI = ['test/cli/**/*.test.ts', 'test/backoffice/admin-cli.test.ts', 'test/platform/serve.test.ts'];
+const CLI = ['test/cli/**/*.test.ts', 'test/backoffice/admin-cli.test.ts', 'test/platform/serve.test.ts', 'test/sdk/package.test.ts'];
 
 export default defineConfig({
   test: {
