@@ -201,7 +201,7 @@ export type PinResult = { ok: true } | { ok: false; reason: 'wrong' | 'locked'; 
  * decided by that UPDATE, in the order they reach the store, and after the fifth every
  * answer, right or wrong, is "locked".
  */
-export async function checkPin(db: AutoCommit, userId: string, pin: string, nowMs: number, opts: { sandbox?: boolean } = {}): Promise<PinResult> {
+export async function checkPin(db: AutoCommit, userId: string, pin: string, nowMs: number): Promise<PinResult> {
   const user = await db.selectFrom('users').select(['pin_hash', 'pin_locked_until'])
     .where('id', '=', userId).executeTakeFirst();
   if (!user || !user.pin_hash) return { ok: false, reason: 'wrong' };

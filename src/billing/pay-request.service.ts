@@ -57,7 +57,7 @@ async function checkBeforePin(ctx: Ctx, intent: IntentRow, accountId: string, no
 async function verifyPin(ctx: Ctx, userId: string, pin: string): Promise<void> {
   if (!pin) throw refuse('billing.pin_required', 'pin');
   if (!isPin(pin)) throw refuse('account.pin_invalid', 'pin');
-  const r = await checkPin(ctx.store.autocommit, userId, pin, ctx.clock.now(), { sandbox: isSandbox(ctx) });
+  const r = await checkPin(ctx.store.autocommit, userId, pin, ctx.clock.now());
   if (r.ok) return;
   if (r.reason === 'locked') throw refuse('account.pin_locked', 'pin', { minutes: r.minutes ?? 15 });
   throw refuse('account.pin_wrong', 'pin');

@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { CallbacksTable, DB } from '../db/schema.ts';
-import type { Tx } from '../db/store.ts';
+import type { CallbacksTable } from '../db/schema.ts';
+import type { ReadDb, Tx, Writer } from '../db/store.ts';
 
 type Db = ReadDb;
 

@@ -75,7 +75,7 @@ export async function approveWithSandboxTester(
   if (!tester) throw new ValidationError(new FormErrors().add(['payer'], 'intent.sandbox_payer_unknown').toTree({ ...AUTORIZE_SHAPE }));
   if (chosen) {
     // Another person's money is spent only with their consent: their operations PIN, with its lockout.
-    const checked = pin ? await checkPin(ctx.store.autocommit, tester.userId, pin, ctx.clock.now(), { sandbox: true }) : undefined;
+    const checked = pin ? await checkPin(ctx.store.autocommit, tester.userId, pin, ctx.clock.now()) : undefined;
     if (!checked?.ok) {
       const errors = new FormErrors();
       if (!pin) errors.add(['pin'], 'billing.pin_required');

@@ -50,7 +50,7 @@ export async function requestWithdrawal(ctx: Ctx, userId: string, input: Withdra
   const c = checkWithdrawal(input, user.document, errors);
   errors.throwIfAny(WITHDRAW_SHAPE);
   const now = ctx.clock.now();
-  const pinCheck = await checkPin(ctx.store.autocommit, userId, pin, now, { sandbox: isSandbox(ctx) });
+  const pinCheck = await checkPin(ctx.store.autocommit, userId, pin, now);
   if (!pinCheck.ok) refusal('pin', pinCheck.reason === 'locked' ? 'account.pin_locked' : 'account.pin_wrong', { minutes: pinCheck.minutes ?? 15 });
   const [wallet] = await walletsOf(ctx.store.db, userId);
   if (!wallet) throw ValidationError.global('wallet.no_account');
