@@ -1,0 +1,115 @@
+// What the request log keeps of a call's secrets: nothing. One set of rules for bodies, query
+// strings and the Authorization header; the log stores only what these functions return.
+
+export const REDACTED = '[REDACTED]';
+/** Each body is kept up to this many bytes of UTF-8 (after redaction), then cut and marked. */
+export const BODY_LIMIT_BYTES = 8 * 1024;
+const MAX_DEPTH = 32;
+
+// Compared without case, '_' or '-': `client_secret`, `clientSecret` and `Client-Secret` alike.
+const SECRET_NAMES = new Set([
+  'pin', 'newpin', 'oldpin', 'currentpin', 'pinconfirmation', 'authorization', 'authorizationcode', 'codeverifier',
+  'apikey', 'cvv', 'cvc',
+]);
+const normal = (key: string): string => key.toLowerCase().replace(/[^a-z]/g, '');
+
+/**
+ * Whether a field holds a secret: PINs, passwords, secrets, tokens (access, refresh, pay and
+ * any other `...token`), authorization codes and PKCE verifiers. `code` is an authorization
+ * code only as text: the number in an error's `{"code": 400}` stays readable.
+ */
+export function isSecretField(key: string, value?: unknown): boolean {
+  const k = normal(key);
+  if (k === 'code') return typeof value === 'string';
+  return SECRET_NAMES.has(k) || k.includes('password') || k.includes('secret') || k.endsWith('token');
+}
+
+/** A copy of a parsed document with every secret field's value replaced by REDACTED. */
+export function redactValue(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[…]';
+  if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = isSecretField(k, v) ? REDACTED : redactValue(v, depth + 1);
+  return out;
+}
+
+/** The last name of a bracket field: `payment_execution[pin]` is `pin`. */
+const leafName = (name: string): string => /([^[\]]*)\]*$/.exec(name)?.[1] || name;
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+/** A query string (or url-encoded body) with the values of secret fields replaced; order and the rest kept as sent. */
+export function redactQuery(query: string): string {
+  if (!query) return '';
+  return query.split('&').map((pair) => {
+    const i = pair.indexOf('=');
+    const name = i === -1 ? pair : pair.slice(0, i);
+    const value = i === -1 ? '' : decode(pair.slice(i + 1));
+    return i !== -1 && isSecretField(leafName(decode(name)), value) ? `${name}=${REDACTED}` : pair;
+  }).join('&');
+}
+
+/** `Bearer abc...` becomes `Bearer [REDACTED]`: the scheme tells what was sent, never the credential. */
+export function redactAuthorization(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const scheme = /^\s*([A-Za-z][A-Za-z0-9-]{0,20})\s+\S/.exec(header)?.[1];
+  return scheme ? `${scheme} ${REDACTED}` : REDACTED;
+}
+
+// For text that is neither JSON nor a form (or JSON cut short): `"pin": "1234"` and `pin=1234`.
+const JSON_FIELD = /"([^"\\]{1,64})"(\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*|true|false|null)/g;
+const FORM_FIELD = /(^|[&?\s])([^=&?\s]{1,64})=([^&\s]*)/g;
+
+function redactLoose(text: string): string {
+  return text
+    .replace(JSON_FIELD, (m, key: string, colon: string, value: string) =>
+      (isSecretField(key, value.startsWith('"') ? '' : Number(value)) ? `"${key}"${colon}"${REDACTED}"` : m))
+    .replace(FORM_FIELD, (m, lead: string, name: string, value: string) =>
+      (isSecretField(leafName(decode(name)), decode(value)) ? `${lead}${name}=${REDACTED}` : m));
+}
+
+/** A body as text with its secrets redacted: JSON structurally, a form field by field, anything else by pattern. */
+export function redactText(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return JSON.stringify(redactValue(JSON.parse(trimmed)));
+    } catch {
+      return redactLoose(text);
+    }
+  }
+  if (/^[^\s=&]+=[^\s]*$/.test(trimmed)) return redactQuery(trimmed);
+  return redactLoose(text);
+}
+
+/** Cuts text to at most `limitBytes` of UTF-8 on a character boundary. */
+export function truncate(text: string, limitBytes = BODY_LIMIT_BYTES): { text: string; truncated: boolean } {
+  // A UTF-16 unit is at most 3 bytes of UTF-8: short text needs no count.
+  if (text.length * 3 <= limitBytes || Buffer.byteLength(text) <= limitBytes) return { text, truncated: false };
+  let cut = Buffer.from(text).subarray(0, limitBytes).toString('utf8');
+  // A character split by the cut decodes as U+FFFD: drop it.
+  if (cut.endsWith('\uFFFD')) cut = cut.slice(0, -1);
+  return { text: cut, truncated: true };
+}
+
+/**
+ * What the log stores of a body: a parsed document or the text sent, redacted, then cut to
+ * BODY_LIMIT_BYTES. Redaction comes first, so a cut never leaves half a secret behind.
+ */
+export function loggedBody(body: unknown, limitBytes = BODY_LIMIT_BYTES): { text: string | null; truncated: boolean } {
+  if (body === undefined || body === null || body === '') return { text: null, truncated: false };
+  let text: string;
+  if (typeof body === 'string') text = redactText(body);
+  else if (Buffer.isBuffer(body)) text = redactText(body.toString('utf8'));
+  else if (typeof body === 'object') text = JSON.stringify(redactValue(body));
+  else text = String(body);
+  return truncate(text, limitBytes);
+}
