@@ -180,18 +180,73 @@ describe('annulment under concurrency', () => {
     expect((await verifyLedger(s.ctx.store.db)).ok).toBe(true);
   });
 
+  /**
+   * Holds the next write transaction open (its work done, before COMMIT) until released, and
+   * tells when any other transaction is asked for meanwhile: a barrier, not a delay.
+   */
+  function holdNextTx(server: TestServer) {
+    const store = server.ctx.store as { tx: TestServer['ctx']['store']['tx'] };
+    const original = store.tx;
+    let held = false;
+    let reached!: () => void;
+    let release!: () => void;
+    let another!: () => void;
+    const gate = {
+      reached: new Promise<void>((r) => (reached = r)),
+      released: new Promise<void>((r) => (release = r)),
+      anotherAsked: new Promise<void>((r) => (another = r)),
+      release: () => release(),
+      restore: () => (store.tx = original),
+    };
+    store.tx = (fn) => {
+      if (held) another();
+      if (held) return original(fn);
+      held = true;
+      return original(async (tx) => {
+        const out = await fn(tx);
+        reached();
+        await gate.released;
+        return out;
+      });
+    };
+    return gate;
+  }
+
   it('annulment racing the execution leaves a consistent state and a balanced ledger', async () => {
     const outcomes = new Set<number>();
-    for (const delayMs of [0, 40, 80, 120, 160, 240]) {
+    // The annulment arrives while the execution's transaction is open (held before its
+    // COMMIT until the annulment has either asked for its own transaction or answered),
+    // then once before the execution starts and once after it has committed.
+    for (const order of ['during', 'before', 'after'] as const) {
       const before = await balanceOf(s, p.digital_account);
       const intent = await createRequest(s, m, p.username, { total: '4.00' });
-      const [exec, cancel] = await Promise.all([
-        executeDoc(s, m, intent.id, intent.pay_tokens[0].id, p.pin),
-        new Promise((r) => setTimeout(r, delayMs)).then(() => annul(s, m, intent.id)),
-      ]);
+      const execute = () => executeDoc(s, m, intent.id, intent.pay_tokens[0].id, p.pin);
+      let exec: Awaited<ReturnType<typeof execute>>;
+      let cancel: Awaited<ReturnType<typeof annul>>;
+      if (order === 'during') {
+        const gate = holdNextTx(s);
+        try {
+          const executing = execute();
+          await gate.reached;
+          const annulling = annul(s, m, intent.id);
+          await Promise.race([gate.anotherAsked, annulling]);
+          gate.release();
+          [exec, cancel] = await Promise.all([executing, annulling]);
+        } finally {
+          gate.restore();
+        }
+      } else if (order === 'before') {
+        cancel = await annul(s, m, intent.id);
+        exec = await execute();
+      } else {
+        exec = await execute();
+        cancel = await annul(s, m, intent.id);
+      }
       outcomes.add(cancel.status);
       expect(exec.status).toBe(200);
       const state = (await show(s, m, intent.id)).body.state;
+      if (order === 'before') expect(cancel.status).toBe(400);
+      if (order === 'after') expect(cancel.status).toBe(200);
       if (cancel.status === 200) {
         expect(state).toBe('annulled');
         expect(await balanceOf(s, p.digital_account)).toBe(before);
