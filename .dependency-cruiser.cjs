@@ -9,7 +9,7 @@ const LAYERS = [
   ['docs', 'onboarding', 'guides'],
   ['oauth', 'golive'],
   ['payments', 'apps', 'payouts', 'profile'],
-  ['payment-intents'],
+  ['payment-intents', 'request-log'],
   ['annulment', 'checkout'],
   ['billing', 'dashboard'],
   ['sandbox'],

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration, type CreateTableBuilder } from 'kysel
 import { ledgerEnforced } from './ledger-rules.migration.ts';
 import { rateLimits } from './rate-limits.migration.ts';
 import { refSequence } from './ref-sequence.migration.ts';
+import { requestLog } from './request-log.migration.ts';
 import { mailOutbox, passwordResets, topups, withdrawals } from './wallet.migration.ts';
 
 // One list of migrations for both dialects. Only column types differ, chosen here.
@@ -452,6 +453,7 @@ const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0014_withdrawals', withdrawals],
   ['0020_rate_limits', rateLimits],
   ['0030_ref_sequence', refSequence],
+  ['0040_request_log', requestLog],
 ];
 
 type MigrationStore = {

@@ -413,6 +413,26 @@ export interface WithdrawalExportsTable {
   created_at: number;
 }
 
+/** One API call made with an app's credentials, its secrets redacted (0040). */
+export interface RequestLogTable {
+  id: Generated<number>;
+  app_id: string;
+  created_at: number;
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+  duration_ms: number;
+  idempotency_key: string | null;
+  request_id: string;
+  /** JSON object of the few request headers kept, Authorization redacted. */
+  request_headers: string;
+  request_body: string | null;
+  request_truncated: number;
+  response_body: string | null;
+  response_truncated: number;
+}
+
 export interface DB {
   settings: SettingsTable;
   users: UsersTable;
@@ -447,4 +467,5 @@ export interface DB {
   topup_imports: TopupImportsTable;
   withdrawals: WithdrawalsTable;
   withdrawal_exports: WithdrawalExportsTable;
+  request_log: RequestLogTable;
 }

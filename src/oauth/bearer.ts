@@ -64,16 +64,18 @@ export const idempotencyScope = (caller: ApiCaller): string => `${caller.app.id}
 
 export type Permission = 'button' | 'billing';
 
-function extractToken(request: FastifyRequest): string | undefined {
-  const h = request.headers.authorization;
-  if (h) {
+/** The access token a call presents: its Authorization header, else its `access_token` query parameter. */
+export function tokenOf(authorization: string | undefined, query: unknown): string | undefined {
+  if (authorization) {
     // The documentation's profile page writes `Authorization: token <t>`: same meaning.
-    const m = /^(?:Bearer|token)\s+([\x21-\x7e]{1,512})$/i.exec(h.trim());
+    const m = /^(?:Bearer|token)\s+([\x21-\x7e]{1,512})$/i.exec(authorization.trim());
     return m ? m[1] : undefined;
   }
-  const q = (request.query as Record<string, unknown> | undefined)?.access_token;
+  const q = (query as Record<string, unknown> | undefined)?.access_token;
   return typeof q === 'string' && q.length <= 512 ? q : undefined;
 }
+
+const extractToken = (request: FastifyRequest): string | undefined => tokenOf(request.headers.authorization, request.query);
 
 /** What a successful check found: the caller, and what each call still checks. */
 interface Checked {

@@ -1,0 +1,35 @@
+import type { Kysely, Migration } from 'kysely';
+
+// The request log of each app (src/request-log): one row per API call made with the app's
+// credentials, kept 7 days and at most a fixed number of rows per app, purged in batches.
+
+type AnyDb = Kysely<any>;
+
+export function requestLog(d: 'sqlite' | 'postgres'): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.createTable('request_log')
+        .addColumn('id', d === 'postgres' ? 'bigserial' : 'integer', (c) => (d === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+        .addColumn('app_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        // The query string with its secrets redacted, without the '?'; '' when there is none.
+        .addColumn('query', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text')
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .addColumn('request_headers', 'text', (c) => c.notNull())
+        .addColumn('request_body', 'text')
+        .addColumn('request_truncated', 'integer', (c) => c.notNull())
+        .addColumn('response_body', 'text')
+        .addColumn('response_truncated', 'integer', (c) => c.notNull())
+        .execute();
+      // The app's page walks this index newest first; the per-app cap finds its boundary in it.
+      await db.schema.createIndex('request_log_app').on('request_log').columns(['app_id', 'created_at', 'id']).execute();
+      // The 7-day purge takes the oldest rows of every app from here.
+      await db.schema.createIndex('request_log_created').on('request_log').columns(['created_at', 'id']).execute();
+    },
+  };
+}
