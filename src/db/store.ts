@@ -203,18 +203,7 @@ export async function openStore(cfg: StoreConfig, fileName: string): Promise<Sto
   const committer = new GroupCommitter({
     begin: (body) => db.transaction().execute(body), lanes: 1, maxGroup: 256, retryable: () => false,
   });
-  const store: Store = {
-    db,
-    autocommit: db as AutoCommit,
-    dialect: 'sqlite',
-    tx: (fn) => {
-      assertNotInTransaction();
-      return hookedTx((f) => committer.run(f), fn);
-    },
-    close: () => db.destroy(),
-  };
-  await migrate(store);
-  return store;
+  return storeOver(db, 'sqlite', committer);
 }
 
 async function openPostgres(url: string, schema: string): Promise<Store> {
@@ -247,10 +236,15 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
     maxGroup: Number(process.env.MPANDCO_PG_GROUP ?? 32),
     retryable: (e) => RETRYABLE_PG.has((e as { code?: string })?.code ?? ''),
   });
+  return storeOver(db, 'postgres', committer);
+}
+
+/** The store over a dialect's handle: reads on the root, writes through the group committer. */
+async function storeOver(db: Kysely<DB>, dialect: DialectName, committer: GroupCommitter): Promise<Store> {
   const store: Store = {
     db,
     autocommit: db as AutoCommit,
-    dialect: 'postgres',
+    dialect,
     tx: (fn) => {
       assertNotInTransaction();
       return hookedTx((f) => committer.run(f), fn);
