@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 // Errors before CI: type-aware rules where a mistake loses money or hangs a request
 // (a promise nobody awaits, an await on a non-promise, a misused async callback).
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'src/web/static/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'sdk/dist/**', 'node_modules/**', 'data/**', 'src/web/static/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
