@@ -1,5 +1,7 @@
 import type { CallbacksTable } from '../db/schema.ts';
-import type { ReadDb, Tx, Writer } from '../db/store.ts';
+import type { AttemptOutcome } from './attempt.ts';
+import type { ErrorKind } from './classify.ts';
+import type { Tx, ReadDb, Writer } from '../db/store.ts';
 
 type Db = ReadDb;
 
@@ -35,33 +37,32 @@ export async function claimCallback(db: Writer, id: string, workerId: string, no
 /** The claimed row with the signing secret of its app. */
 export async function callbackForDelivery(db: Db, id: string) {
   return db.selectFrom('callbacks as c').innerJoin('apps as a', 'a.id', 'c.app_id')
-    .select(['c.id', 'c.intent_id', 'c.url', 'c.attempts', 'c.created_at', 'c.locked_by', 'a.callback_secret'])
+    .select(['c.id', 'c.intent_id', 'c.url', 'c.attempts', 'c.created_at', 'c.locked_by', 'c.test', 'c.requeued_at', 'c.requeue_attempts', 'a.callback_secret'])
     .where('c.id', '=', id).executeTakeFirst();
 }
 
 export interface AttemptRecord {
   callbackId: string;
+  /** '' for a test delivery, which belongs to no intent. */
   intentId: string;
   uri: string;
   statusCode: number | null;
   body: string;
   error: string | null;
+  errorKind: ErrorKind | null;
+  durationMs: number | null;
   at: number;
 }
 
-export type AttemptOutcome =
-  | { status: 'delivered'; at: number }
-  | { status: 'pending'; nextAttemptAt: number }
-  | { status: 'failed' };
-
 /** PostgreSQL's text cannot hold NUL; a merchant's answer may. Shown as U+FFFD on both stores. */
-const storable = (s: string) => s.replace(/\u0000/g, '\ufffd');
+export const storable = (s: string) => s.replace(/\u0000/g, '\ufffd');
 
 /** Records the attempt and releases the lease with the row's next state, in one transaction. */
 export async function recordAttempt(tx: Tx, workerId: string, a: AttemptRecord, outcome: AttemptOutcome): Promise<void> {
   await tx.insertInto('callback_attempts').values({
     callback_id: a.callbackId, intent_id: a.intentId, uri: a.uri, method: 'GET', status_code: a.statusCode,
     body: storable(a.body), error: a.error === null ? null : storable(a.error), at: a.at,
+    error_kind: a.errorKind, duration_ms: a.durationMs, next_attempt_at: outcome.status === 'pending' ? outcome.nextAttemptAt : null,
   }).execute();
   await tx.updateTable('callbacks')
     .set({

@@ -1,16 +1,12 @@
 import os from 'node:os';
 import type { Ctx } from '../context.ts';
 import { randomHex } from '../shared/ids.ts';
-import { nextAttemptAt } from './backoff.ts';
-import {
-  callbackForDelivery, claimCallback, dueCallbackIds, recordAttempt, type AttemptOutcome, type AttemptRecord,
-} from './callbacks.repository.ts';
-import { httpGet } from './http-get.ts';
-import { signatureHeader, SIGNATURE_HEADER } from './signature.ts';
-import { guardCallbackUrl, type Resolver } from './url-guard.ts';
+import { outcomeOf, sendOnce, type AttemptOutcome } from './attempt.ts';
+import { callbackForDelivery, claimCallback, dueCallbackIds, recordAttempt, type AttemptRecord } from './callbacks.repository.ts';
+import { signatureHeader, SIGNATURE_HEADER, TEST_HEADER } from './signature.ts';
+import type { Resolver } from './url-guard.ts';
 
-export const CALLBACK_TIMEOUT_MS = 10_000;
-export const MAX_BODY_BYTES = 4096;
+export { CALLBACK_TIMEOUT_MS, MAX_BODY_BYTES } from './attempt.ts';
 /** Longer than the timeout, so a lease never ends while its call can still be running. */
 export const LEASE_MS = 60_000;
 
@@ -33,47 +29,28 @@ export interface DeliveryReport {
 
 export const defaultWorkerId = (): string => `${os.hostname()}:${process.pid}:${randomHex(4)}`;
 
-type Delivered = 'delivered' | 'pending' | 'failed';
+type Delivered = AttemptOutcome['status'];
 
 /** One attempt of one claimed row. No transaction is open during the HTTP call. */
 async function attempt(ctx: Ctx, id: string, workerId: string, opts: DeliverOptions): Promise<Delivered | undefined> {
   const row = await callbackForDelivery(ctx.store.db, id);
   if (!row || row.locked_by !== workerId) return undefined;
   const startedAt = ctx.clock.now();
+  const result = await sendOnce(ctx, {
+    url: row.url,
+    method: 'GET',
+    headers: {
+      [SIGNATURE_HEADER]: signatureHeader(row.callback_secret, row.url, startedAt),
+      ...(row.test ? { [TEST_HEADER]: '1' } : {}),
+      'user-agent': 'mPandco-Callbacks/1.0',
+      accept: '*/*',
+    },
+  }, opts);
   const record: AttemptRecord = {
-    callbackId: row.id, intentId: row.intent_id, uri: row.url, statusCode: null, body: '', error: null, at: startedAt,
+    callbackId: row.id, intentId: row.intent_id ?? '', uri: row.url, statusCode: result.statusCode, body: result.body,
+    error: result.error, errorKind: result.errorKind, durationMs: result.durationMs, at: startedAt,
   };
-  let finalRefusal = false;
-  const guard = await guardCallbackUrl(row.url, { production: ctx.env === 'production', resolve: opts.resolve });
-  if (!guard.ok) {
-    record.error = guard.error;
-    finalRefusal = !guard.retry;
-  } else {
-    try {
-      const res = await httpGet(new URL(row.url), {
-        headers: {
-          [SIGNATURE_HEADER]: signatureHeader(row.callback_secret, row.url, startedAt),
-          'user-agent': 'mPandco-Callbacks/1.0',
-          accept: '*/*',
-        },
-        timeoutMs: opts.timeoutMs ?? CALLBACK_TIMEOUT_MS,
-        maxBodyBytes: MAX_BODY_BYTES,
-        pinned: guard.pinned,
-      });
-      record.statusCode = res.status;
-      record.body = res.body;
-    } catch (e) {
-      record.error = ((e as Error).message || String(e)).slice(0, 500);
-    }
-  }
-  const ok = record.statusCode !== null && record.statusCode >= 200 && record.statusCode < 300;
-  let outcome: AttemptOutcome;
-  if (ok) outcome = { status: 'delivered', at: ctx.clock.now() };
-  else if (finalRefusal) outcome = { status: 'failed' };
-  else {
-    const next = nextAttemptAt(Number(row.created_at), ctx.clock.now(), Number(row.attempts), opts.random);
-    outcome = next === null ? { status: 'failed' } : { status: 'pending', nextAttemptAt: next };
-  }
+  const outcome = outcomeOf(ctx, result, row, opts.random);
   await ctx.store.tx((tx) => recordAttempt(tx, workerId, record, outcome));
   if (outcome.status === 'failed') ctx.log.warn({ callback: row.id, intent: row.intent_id, error: record.error }, 'callback given up');
   return outcome.status;
@@ -90,10 +67,13 @@ export async function deliverDue(ctx: Ctx, opts: DeliverOptions = {}): Promise<D
       report.skipped++;
       return;
     }
-    const result = await attempt(ctx, id, workerId, opts);
-    if (result === 'delivered') report.delivered++;
-    else if (result === 'pending') report.retrying++;
-    else if (result === 'failed') report.failed++;
+    count(report, await attempt(ctx, id, workerId, opts));
   }));
   return report;
+}
+
+export function count(report: DeliveryReport, result: Delivered | undefined): void {
+  if (result === 'delivered') report.delivered++;
+  else if (result === 'pending') report.retrying++;
+  else if (result === 'failed') report.failed++;
 }

@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { PinnedAddress } from './url-guard.ts';
 
-// One outbound GET with a hard deadline and a bounded body: a slow or huge answer from a
+// One outbound request with a hard deadline and a bounded body: a slow or huge answer from a
 // merchant can neither hold a worker nor fill the store. Redirects are not followed (a
 // redirect could lead past the URL guard); a 3xx is recorded like any non-2xx answer.
 
@@ -12,11 +12,19 @@ export interface GetOptions {
   timeoutMs: number;
   maxBodyBytes: number;
   pinned?: PinnedAddress;
+  /** GET by default; a webhook POSTs this body. */
+  method?: 'GET' | 'POST';
+  body?: string;
 }
 
 export interface GetResult {
   status: number;
   body: string;
+}
+
+/** The deadline passed: the error a timeout attempt records. */
+export class TimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
 }
 
 function pinnedLookup(p: PinnedAddress): LookupFunction {
@@ -40,9 +48,10 @@ export function httpGet(url: URL, opts: GetOptions): Promise<GetResult> {
       if (err) reject(err);
       else resolve({ status: status!, body: new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks)).slice(0, opts.maxBodyBytes) });
     };
+    const body = opts.body === undefined ? undefined : Buffer.from(opts.body);
     const req = lib.request(url, {
-      method: 'GET',
-      headers: opts.headers,
+      method: opts.method ?? 'GET',
+      headers: body ? { ...opts.headers, 'content-length': String(body.length) } : opts.headers,
       agent: false,
       ...(opts.pinned ? { lookup: pinnedLookup(opts.pinned) } : {}),
     }, (res) => {
@@ -56,8 +65,8 @@ export function httpGet(url: URL, opts: GetOptions): Promise<GetResult> {
       res.on('end', () => finish(null, status));
       res.on('error', (e) => finish(e));
     });
-    const timer = setTimeout(() => finish(new Error(`timeout after ${Math.round(opts.timeoutMs / 1000)} s`)), opts.timeoutMs);
+    const timer = setTimeout(() => finish(new TimeoutError(`timeout after ${Math.round(opts.timeoutMs / 1000)} s`)), opts.timeoutMs);
     req.on('error', (e) => finish(e));
-    req.end();
+    req.end(body);
   });
 }

@@ -84,3 +84,36 @@ export async function guardCallbackUrl(
   const first = addresses[0];
   return { ok: true, pinned: { address: first.address, family: first.family === 6 ? 6 : 4 } };
 }
+
+/** localhost, *.localhost, 127.0.0.0/8 or ::1. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  const family = net.isIP(host);
+  if (family === 4) return host.startsWith('127.');
+  return family === 6 && (host === '::1' || host === '::ffff:127.0.0.1');
+}
+
+export type WebhookUrlProblem = 'invalid' | 'https' | 'credentials' | 'not_public';
+
+/**
+ * Where a webhook may point: HTTPS; plain http only to this machine (loopback) and only in
+ * the sandbox. Production also refuses a literal non-public address and credentials; the
+ * delivery still resolves the name and checks every address (guardCallbackUrl).
+ */
+export function webhookUrlProblem(raw: string, production: boolean): WebhookUrlProblem | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'invalid';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'invalid';
+  if (url.hash) return 'invalid';
+  if (url.username || url.password) return 'credentials';
+  if (url.protocol === 'http:' && (production || !isLoopbackHost(url.hostname))) return 'https';
+  if (!production) return undefined;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isLoopbackHost(host) || (net.isIP(host) && !isPublicAddress(host))) return 'not_public';
+  return undefined;
+}

@@ -4,6 +4,7 @@ import { rateLimits } from './rate-limits.migration.ts';
 import { refSequence } from './ref-sequence.migration.ts';
 import { requestLog } from './request-log.migration.ts';
 import { mailOutbox, passwordResets, topups, withdrawals } from './wallet.migration.ts';
+import { callbackLog, webhooks } from './webhooks.migration.ts';
 
 // One list of migrations for both dialects. Only column types differ, chosen here.
 type Dialect = 'sqlite' | 'postgres';
@@ -454,6 +455,8 @@ const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0020_rate_limits', rateLimits],
   ['0030_ref_sequence', refSequence],
   ['0040_request_log', requestLog],
+  ['0045_callback_log', callbackLog],
+  ['0046_webhooks', webhooks],
 ];
 
 type MigrationStore = {

@@ -96,7 +96,14 @@ export interface AppsTable {
   callback_secret: string;
   created_at: number;
   updated_at: number;
+  /** The app's webhook endpoint, its signing secret and the types it records, ",a,b," (0046). */
+  webhook_url?: string | null;
+  webhook_secret?: string | null;
+  webhook_events?: string;
+  /** A `mpandco listen` session records every event type until then (0046). */
+  events_listen_until?: number;
 }
+
 
 export interface AppDistributionAccountsTable {
   app_id: string;
@@ -181,7 +188,8 @@ export interface PaymentsTable {
 
 export interface CallbacksTable {
   id: string;
-  intent_id: string;
+  /** Null for a test delivery (0045). */
+  intent_id: string | null;
   app_id: string;
   url: string;
   status: 'pending' | 'delivered' | 'failed';
@@ -191,6 +199,11 @@ export interface CallbacksTable {
   locked_by: string | null;
   created_at: number;
   delivered_at: number | null;
+  /** A test delivery sent from the callback log (0045). */
+  test?: number;
+  /** Re-sent by the merchant: retries count again from then, and from this many attempts (0045). */
+  requeued_at?: number | null;
+  requeue_attempts?: number;
 }
 
 export interface CallbackAttemptsTable {
@@ -202,6 +215,46 @@ export interface CallbackAttemptsTable {
   status_code: number | null;
   body: string;
   error: string | null;
+  at: number;
+  /** dns, timeout, tls, refused, reset, http, blocked or network (0045). */
+  error_kind?: string | null;
+  /** The retry this attempt scheduled, if any (0045). */
+  next_attempt_at?: number | null;
+  duration_ms?: number | null;
+}
+
+/** Something that happened to an app's objects, and its webhook delivery (0046). */
+export interface EventsTable {
+  seq: Generated<number>;
+  id: string;
+  app_id: string;
+  /** The account the object belongs to (the token's user when the app acts for others). */
+  user_id: string;
+  type: string;
+  object_id: string;
+  data_json: string;
+  status: 'none' | 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  locked_until: number;
+  locked_by: string | null;
+  created_at: number;
+  delivered_at: number | null;
+  test: number;
+  requeued_at: number | null;
+  requeue_attempts: number;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  event_id: string;
+  url: string;
+  status_code: number | null;
+  body: string;
+  error: string | null;
+  error_kind: string | null;
+  next_attempt_at: number | null;
+  duration_ms: number | null;
   at: number;
 }
 
@@ -450,6 +503,8 @@ export interface DB {
   payments: PaymentsTable;
   callbacks: CallbacksTable;
   callback_attempts: CallbackAttemptsTable;
+  events: EventsTable;
+  webhook_attempts: WebhookAttemptsTable;
   idempotency_keys: IdempotencyKeysTable;
   rate_limits: RateLimitsTable;
   golive_requests: GoliveRequestsTable;

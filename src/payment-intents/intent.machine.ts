@@ -9,6 +9,8 @@ import { notifyPayment } from '../mail/notify.ts';
 import { parseTransactions } from './payment-intent.types.ts';
 import { executeIntentPayment, revokedDistribution, type ExecutedPayment } from './payment-intent.execute.ts';
 import { lockIntent, type IntentRow } from './payment-intent.repository.ts';
+import { eventStatus, insertEvent, recordEventForApp, type EventSubscription } from '../callbacks/events.ts';
+import { intentEventData, intentEventType, type PaidTransaction } from './intent.events.ts';
 import { canAnnul, isExpired, stateMessage } from './payment-intent.state.ts';
 import './payment-intent.messages.ts';
 
@@ -74,15 +76,41 @@ export async function openIntent(tx: Tx, id: string, nowMs: number): Promise<Int
   const row = await lockIntent(tx, id);
   if (!row || !isExpired(row, nowMs)) return row;
   const canceledAt = row.expires_at ?? nowMs;
-  return (await write(tx, row, 'expire', canceledAt)) ?? row;
+  const expired = await write(tx, row, 'expire', canceledAt);
+  if (expired) await emit(tx, expired, 'expire', canceledAt);
+  return expired ?? row;
 }
 
-const appStatus = prepared((db, appId: string) => db.selectFrom('apps').select('status').where('id', '=', appId));
+// The app's status with what its events need: a payment reads both in one statement.
+const appState = prepared((db, appId: string) => db.selectFrom('apps')
+  .select(['status', 'webhook_url', 'webhook_events', 'events_listen_until']).where('id', '=', appId));
+
+/** The app when active, with its event subscription; undefined when suspended or revoked. */
+async function activeApp(tx: Tx, appId: string): Promise<EventSubscription | undefined> {
+  const [app] = await appState(tx, appId);
+  return app?.status === 'active' ? app : undefined;
+}
 
 /** Suspended or revoked apps take no approvals and move no money, whichever token asks. */
 export async function appIsActive(tx: Tx, appId: string): Promise<boolean> {
-  const [app] = await appStatus(tx, appId);
-  return app?.status === 'active';
+  return (await activeApp(tx, appId)) !== undefined;
+}
+
+/**
+ * The event of a step, in the step's transaction. With the app's row in hand it costs one
+ * INSERT when wanted and nothing otherwise; without it, one INSERT ... SELECT from the app.
+ */
+async function emit(
+  tx: Tx, row: IntentRow, step: Parameters<typeof intentEventType>[1], nowMs: number,
+  app?: EventSubscription, payments?: readonly PaidTransaction[],
+): Promise<void> {
+  const type = intentEventType(row, step);
+  if (!type) return;
+  const status = app ? eventStatus(app, type, nowMs) : 'unknown';
+  if (!status) return;
+  const e = { appId: row.app_id, userId: row.owner_user_id, type, objectId: row.id, data: intentEventData(row, payments), nowMs };
+  if (status === 'unknown') await recordEventForApp(tx, e);
+  else await insertEvent(tx, e, status);
 }
 
 export type Step = { ok: true; row: IntentRow } | { ok: false; key: string; params?: Record<string, string | number> };
@@ -91,9 +119,12 @@ export type Step = { ok: true; row: IntentRow } | { ok: false; key: string; para
 export async function changeState(tx: Tx, row: IntentRow, action: 'authorize' | 'cancel' | 'reject', nowMs: number, payerUserId?: string): Promise<Step> {
   const refused = refusalOf(row, action, nowMs);
   if (refused) return { ok: false, key: refused };
-  if (action === 'authorize' && !(await appIsActive(tx, row.app_id))) return { ok: false, key: 'intent.app_unavailable' };
+  const app = action === 'authorize' ? await activeApp(tx, row.app_id) : undefined;
+  if (action === 'authorize' && !app) return { ok: false, key: 'intent.app_unavailable' };
   const next = await write(tx, row, action, nowMs, payerUserId ? { payer_user_id: payerUserId } : {});
-  return next ? { ok: true, row: next } : { ok: false, key: stateMessage(row.state) };
+  if (!next) return { ok: false, key: stateMessage(row.state) };
+  await emit(tx, next, action, nowMs, app);
+  return { ok: true, row: next };
 }
 
 /**
@@ -106,12 +137,14 @@ export async function execute(
 ): Promise<{ ok: true; row: IntentRow; payments: ExecutedPayment[] } | Extract<Step, { ok: false }>> {
   const refused = refusalOf(row, 'execute', nowMs);
   if (refused) return { ok: false, key: refused };
-  if (!(await appIsActive(tx, row.app_id))) return { ok: false, key: 'intent.app_unavailable' };
+  const app = await activeApp(tx, row.app_id);
+  if (!app) return { ok: false, key: 'intent.app_unavailable' };
   const revoked = await revokedDistribution(tx, row);
   if (revoked) return { ok: false, key: 'intent.distribution_not_authorized', params: { handle: revoked } };
   const payments = await executeIntentPayment(tx, row, payer, nowMs);
   const next = await write(tx, row, 'execute', nowMs, { payer_user_id: payer.userId });
   if (!next) throw new InvariantError('execute_at_most_once', `intent ${row.id} is no longer waiting`);
+  await emit(tx, next, 'execute', nowMs, app, payments);
   const txns = parseTransactions(row.transactions_json);
   for (const p of payments) {
     await notifyPayment(tx, { payerUserId: payer.userId, payeeUserId: row.owner_user_id, amountMinor: txns[p.txnIndex].totalMinor, ref: p.ref, nowMs });
@@ -123,7 +156,7 @@ export async function execute(
 export async function annul(tx: Tx, row: IntentRow, nowMs: number): Promise<Step> {
   const refused = refusalOf(row, 'annul', nowMs);
   if (refused) return { ok: false, key: refused };
-  const payments = await tx.selectFrom('payments').select(['id', 'ref', 'entry_id'])
+  const payments = await tx.selectFrom('payments').select(['id', 'ref', 'entry_id', 'txn_index'])
     .where('intent_id', '=', row.id).where('status', '=', PAYMENT_STATUS.completed).orderBy('txn_index').execute();
   for (const p of payments) {
     await reverseEntry(tx, p.entry_id, { kind: 'annulment', description: t('es', 'annul.description', { ref: p.ref }), nowMs });
@@ -132,6 +165,7 @@ export async function annul(tx: Tx, row: IntentRow, nowMs: number): Promise<Step
     .where('intent_id', '=', row.id).where('status', '=', PAYMENT_STATUS.completed).execute();
   const next = await write(tx, row, 'annul', nowMs);
   if (!next) throw new InvariantError('reverse_at_most_once', `intent ${row.id} is no longer executed`);
+  await emit(tx, next, 'annul', nowMs, undefined, payments.map((p) => ({ id: p.id, ref: p.ref, txnIndex: Number(p.txn_index) })));
   return { ok: true, row: next };
 }
 
@@ -139,12 +173,26 @@ export async function annul(tx: Tx, row: IntentRow, nowMs: number): Promise<Step
 export async function expireDue(tx: Tx, nowMs: number): Promise<number> {
   let n = 0;
   for (const kind of ['sale', 'request'] as const) {
-    const r = await tx.updateTable('payment_intents')
+    const expired = await tx.updateTable('payment_intents')
       .set((eb) => ({ state: TRANSITIONS.expire.to, canceled_at: eb.ref('expires_at') }))
       .where('intent', '=', kind).where('state', 'in', [...fromStates('expire', kind)])
       .where('expires_at', 'is not', null).where('expires_at', '<=', nowMs)
-      .executeTakeFirst();
-    n += Number(r.numUpdatedRows);
+      .returningAll().execute();
+    n += expired.length;
+    await emitExpiries(tx, expired);
   }
   return n;
+}
+
+/** intent.expired for the intents one pass expired, for the apps that want it: one read of those apps. */
+async function emitExpiries(tx: Tx, rows: IntentRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const appIds = [...new Set(rows.map((r) => r.app_id))];
+  const apps = await tx.selectFrom('apps').select(['id', 'webhook_url', 'webhook_events', 'events_listen_until'])
+    .where('id', 'in', appIds).where((eb) => eb.or([eb('webhook_events', '<>', ''), eb('events_listen_until', '>', 0)])).execute();
+  const byId = new Map(apps.map((a) => [a.id, a]));
+  for (const row of rows) {
+    const app = byId.get(row.app_id);
+    if (app) await emit(tx, row, 'expire', Number(row.canceled_at ?? row.expires_at), app);
+  }
 }

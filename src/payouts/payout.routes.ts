@@ -5,34 +5,16 @@ import type { PayoutBatchesTable } from '../db/schema.ts';
 import { idempotent } from '../http/idempotency.ts';
 import { paginate, readPage } from '../http/paginator.ts';
 import { authenticateApi, idempotencyScope } from '../oauth/bearer.ts';
-import { apiDate } from '../shared/clock.ts';
 import { doc, text } from '../shared/input.ts';
-import { formatMinor } from '../shared/money.ts';
-import { BANKS } from './banks.ts';
 import { listBatchesSchema, registerItemGetSchema, registerItemSchema, showBatchSchema, submitBatchSchema } from './payout.schema.ts';
 import { ownBatch, readType, registerItem, submitBatch } from './payout.service.ts';
+import { serializeBatch, serializeItem } from './payout.serializer.ts';
 
 type Batch = PayoutBatchesTable;
 
-function serializeBatch(b: Batch) {
-  return {
-    id: b.id, ref: b.ref, type: b.type, status: b.status, item_count: b.item_count,
-    amount_total: formatMinor(Number(b.total_minor)), fee_total: formatMinor(Number(b.fee_minor)),
-    debit_total: formatMinor(Number(b.total_minor) + Number(b.fee_minor)),
-    created_at: apiDate(b.created_at), submitted_at: b.submitted_at === null ? null : apiDate(b.submitted_at),
-  };
-}
-
 async function batchWithItems(ctx: Ctx, b: Batch) {
   const items = await ctx.store.db.selectFrom('payout_items').selectAll().where('batch_id', '=', b.id).orderBy('created_at').orderBy('ref').execute();
-  return {
-    ...serializeBatch(b),
-    items: items.map((i) => ({
-      ref: i.ref, reference: i.reference, name_account: i.name_account, identification_number: i.identification_number,
-      bank_account: i.bank_account, bank: BANKS[i.bank_code], amount: formatMinor(Number(i.amount_minor)),
-      phone: i.phone, email: i.email, status: i.status,
-    })),
-  };
+  return { ...serializeBatch(b), items: items.map(serializeItem) };
 }
 
 export async function registerPayouts(app: FastifyInstance, ctx: Ctx): Promise<void> {

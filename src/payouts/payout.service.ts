@@ -14,6 +14,7 @@ import { doc, text } from '../shared/input.ts';
 import { MAX_MINOR, parseMoney } from '../shared/money.ts';
 import { DAY_MS } from '../shared/clock.ts';
 import { bankOf } from './banks.ts';
+import { emitSettlement } from './payout.events.ts';
 import './payout.messages.ts';
 
 export type PayoutType = PayoutBatchesTable['type'];
@@ -190,6 +191,7 @@ async function settle(ctx: Ctx, tx: Tx, batch: SettleBatch, nowMs: number) {
   });
   await tx.updateTable('payout_batches').set({ status: 'SETTLED', settled_entry_id: entry.id }).where('id', '=', batch.id).execute();
   await tx.updateTable('payout_items').set({ status: 'SETTLED' }).where('batch_id', '=', batch.id).execute();
+  await emitSettlement(tx, batch.id, nowMs);
 }
 
 /** Settles every DISPERSION batch whose 24 hours have passed. Safe to run from several processes. */
