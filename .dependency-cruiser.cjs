@@ -9,7 +9,7 @@ const LAYERS = [
   ['docs', 'onboarding', 'guides'],
   ['oauth', 'golive'],
   ['payments', 'apps', 'payouts', 'profile'],
-  ['payment-intents', 'request-log'],
+  ['payment-intents', 'request-log', 'webhooks'],
   ['annulment', 'checkout'],
   ['billing', 'dashboard'],
   ['sandbox'],

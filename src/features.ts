@@ -22,6 +22,7 @@ import { registerAccountSettings } from './account-settings/settings.routes.ts';
 import { registerTopups } from './topups/topups.routes.ts';
 import { registerWithdrawals } from './withdrawals/withdrawals.routes.ts';
 import { registerGuides } from './guides/guides.routes.ts';
+import { registerWebhooks } from './webhooks/webhooks.routes.ts';
 import { registerRequestLog } from './request-log/request-log.routes.ts';
 
 /** Each feature folder contributes one registration function. Order matters only for hooks. */
@@ -50,5 +51,6 @@ export const FEATURES: Feature[] = [
   registerTopups,
   registerWithdrawals,
   registerGuides,
+  registerWebhooks,
   registerRequestLog,
 ];

@@ -74,6 +74,20 @@ export const batchWithItemsExample = {
   }],
 };
 
+export const eventExample = {
+  id: 'evt_6f1c0a9e2b7d4c3a8e5f1b2c', type: 'sale.executed', created_at: '2026-11-26 18:26:34', environment: 'sandbox',
+  data: {
+    id, intent: 'sale', state: 'executed', payer: { payer_info: { id: payer } },
+    redirect_urls: { return_url: 'https://shop.example/ok?cart=9', cancel_url: 'https://shop.example/ko?cart=9' },
+    total: { currency: { id: 'VES' }, items: 17.5, shipping: 1.2, tax: 1.3, amount: 20 },
+    transactions: [{
+      id: '9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f', amount: { currency: { id: 'VES' }, total: 20 }, description: 'Orden 9', invoice_number: 'F00015',
+      related_resources: { sale: { id: '7e8f9a0b-1c2d-4e3f-a4b5-c6d7e8f9a0b1', ref: 'P2611260000001' } },
+    }],
+    created_at: '2026-11-26 18:20:02', authorized_at: '2026-11-26 18:24:10', executed_at: '2026-11-26 18:26:34', annulled_at: null, canceled_at: null,
+  },
+};
+
 export const tokenExample = { access_token: 'mXy1…', expires_in: 3600, token_type: 'bearer', scope: 'API', refresh_token: 'Rk9v…' };
 
 /** A Paginator's example around one item. */
