@@ -24,6 +24,14 @@ export const REGISTRY: Record<string, Entry> = {
   ledger: { usage: 'ledger verify [--env sandbox|production|both] [--json]', load: fromCommands('ledger') },
   sandbox: { usage: 'sandbox merchant [--json] | sandbox payer [--balance AMOUNT] [--count N] [--json]', load: fromCommands('sandbox') },
   codes: { usage: 'codes [--env sandbox] --type regular|commercial [--count N] [--json]', load: fromCommands('codes') },
+  listen: {
+    usage: 'listen --forward-to URL [--client-id ID | --app ID] [--events a,b] [--json] | listen --forward-to URL --base-url URL --client-id ID --client-secret S [--secret WHSEC]',
+    load: async () => (await import('./developer.ts')).listenCommand,
+  },
+  trigger: {
+    usage: 'trigger <sale.authorized|sale.executed|sale.annulled|intent.canceled|intent.expired|request.paid|request.declined|payout.batch_settled|payout.item_failed> [--client-id ID | --app ID] [--json]',
+    load: async () => (await import('./developer.ts')).triggerCommand,
+  },
   admin: {
     usage: `admin <${ADMIN_SUBCOMMANDS.join('|')}> [--env production|sandbox] [--operator USERNAME] [--json]`,
     load: async () => (await import('./admin.ts')).adminCommand,
