@@ -3,7 +3,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant, type MerchantCreds } from '../../src/sandbox/demo.ts';
 import { runCli } from '../helpers/cli.ts';
-import { testEnv, type TestEnv } from '../helpers/env.ts';
+import { testEnv, testServer, type TestEnv } from '../helpers/env.ts';
+import { cancelIntent } from '../../src/checkout/checkout.service.ts';
+import { createIntent } from '../../src/payment-intents/payment-intent.service.ts';
+import { callerForApp } from '../../src/sandbox/trigger.service.ts';
 import { HookServer, verifyWebhook } from '../webhooks/hook-server.ts';
 import { eventsOf, subscribe } from '../webhooks/fixtures.ts';
 
@@ -37,6 +40,17 @@ function startListen(args: string[], env: NodeJS.ProcessEnv) {
     });
   };
   return { child: child as ChildProcessWithoutNullStreams, lines, line, exited, stderr: () => stderr };
+}
+
+/** A sale of the app, made through the API's own service. */
+async function createSale(s: TestEnv, m: MerchantCreds, total: string): Promise<string> {
+  const row = await createIntent(s.ctx, await callerForApp(s.ctx, m.app_id), {
+    paymentintent: {
+      intent: 'sale', redirectUrls: { returnUrl: 'http://localhost:3000/ok', cancelUrl: 'http://localhost:3000/ko' },
+      transactions: [{ amount: { total, currency: 'VES' }, description: 'Prueba', items: [{ name: 'Café', quantity: '1', price: total }] }],
+    },
+  });
+  return row.id;
 }
 
 describe('mpandco listen and mpandco trigger', () => {
@@ -109,6 +123,39 @@ describe('mpandco listen and mpandco trigger', () => {
     expect(await listen.exited).toBe(0);
     const app = await te.ctx.store.db.selectFrom('apps').select('events_listen_until').where('id', '=', m.app_id).executeTakeFirstOrThrow();
     expect(Number(app.events_listen_until)).toBe(0);
+  });
+
+  it('listen --base-url polls the events API of a sandbox server, signing with a secret of its own', async () => {
+    const srv = await testServer();
+    try {
+      const shop = await createMerchant(srv.ctx);
+      await subscribe(srv, shop.app_id, null, ['intent.canceled']);
+      const old = await createSale(srv, shop, '1.00');
+      await cancelIntent(srv.ctx, old);
+      const listen = startListen([
+        '--forward-to', hook.url, '--base-url', srv.baseUrl, '--client-id', shop.client_id, '--client-secret', shop.client_secret,
+        '--secret', 'whsec_session', '--json',
+      ], srv.childEnv);
+      try {
+        expect(JSON.parse(await listen.line((l) => l.includes('"listening"')))).toMatchObject({ secret: 'whsec_session' });
+        const before = hook.received.length;
+        const fresh = await createSale(srv, shop, '2.00');
+        await cancelIntent(srv.ctx, fresh);
+        const printed = JSON.parse(await listen.line((l) => l.includes('intent.canceled')));
+        expect(printed).toMatchObject({ type: 'intent.canceled', status: 200 });
+        await hook.waitFor(before + 1);
+        // Only the new event: the one recorded before the session is not sent.
+        const got = hook.received.slice(before);
+        expect(got).toHaveLength(1);
+        expect(verifyWebhook(got[0].headers['x-mpandco-signature'], 'whsec_session', got[0].raw)).toBe(true);
+        expect(JSON.parse(got[0].raw)).toMatchObject({ id: printed.event, type: 'intent.canceled', environment: 'sandbox', data: { id: fresh } });
+      } finally {
+        listen.child.kill('SIGTERM');
+      }
+      expect(await listen.exited).toBe(0);
+    } finally {
+      await srv.close();
+    }
   });
 
   it('listen needs a URL to forward to', async () => {
