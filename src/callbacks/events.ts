@@ -52,12 +52,15 @@ export interface EventInput {
   nowMs: number;
 }
 
-/** One INSERT: the event, and its delivery when status is 'pending'. */
+/**
+ * One INSERT: the event, and its delivery when status is 'pending', due at once (nowMs may be
+ * a sandbox business's test-clock time, ahead of the real time the worker goes by).
+ */
 export async function insertEvent(tx: Tx, e: EventInput, status: 'pending' | 'none', test = false): Promise<string> {
   const id = newEventId();
   await tx.insertInto('events').values({
     id, app_id: e.appId, user_id: e.userId, type: e.type, object_id: e.objectId, data_json: JSON.stringify(e.data),
-    status, attempts: 0, next_attempt_at: e.nowMs, locked_until: 0, locked_by: null, created_at: e.nowMs, delivered_at: null,
+    status, attempts: 0, next_attempt_at: 0, locked_until: 0, locked_by: null, created_at: e.nowMs, delivered_at: null,
     test: test ? 1 : 0, requeued_at: null, requeue_attempts: 0,
   }).execute();
   return id;
@@ -79,6 +82,6 @@ export async function recordEventForApp(tx: Tx, e: EventInput & { type: EventTyp
       (id, app_id, user_id, type, object_id, data_json, status, attempts, next_attempt_at, locked_until, created_at, test, requeue_attempts)
     select ${newEventId()}, id, ${e.userId}, ${e.type}, ${e.objectId}, ${JSON.stringify(e.data)},
       case when webhook_url is not null and webhook_events like ${like} then 'pending' else 'none' end,
-      0, cast(${e.nowMs} as bigint), 0, cast(${e.nowMs} as bigint), 0, 0
+      0, 0, 0, cast(${e.nowMs} as bigint), 0, 0
     from apps where id = ${e.appId} and (webhook_events like ${like} or events_listen_until > cast(${e.nowMs} as bigint))`.execute(tx);
 }

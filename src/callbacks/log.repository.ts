@@ -90,7 +90,9 @@ export async function listDeliveries(
     })),
     ...es.map((e): Delivery => ({
       kind: 'webhook', id: e.id, test: Boolean(Number(e.test)), url: app.webhook_url, eventType: e.type, intentId: null, objectId: e.object_id,
-      status: e.status as DeliveryStatus, attempts: Number(e.attempts), nextAttemptAt: e.status === 'pending' ? Number(e.next_attempt_at) : null,
+      status: e.status as DeliveryStatus, attempts: Number(e.attempts),
+      // A new event is due at once (0): no time to show until its first attempt has scheduled one.
+      nextAttemptAt: e.status === 'pending' && Number(e.next_attempt_at) > 0 ? Number(e.next_attempt_at) : null,
       createdAt: Number(e.created_at), deliveredAt: e.delivered_at === null ? null : Number(e.delivered_at),
       requeuedAt: e.requeued_at === null ? null : Number(e.requeued_at), attemptList: [],
     })),

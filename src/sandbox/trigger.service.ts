@@ -117,10 +117,10 @@ async function produce(ctx: Ctx, caller: ApiCaller, type: EventType): Promise<st
       return row.id;
     }
     case 'intent.expired': {
-      // Made as if created one expiry period ago, so that it is due now.
+      // Made as if created one expiry period ago, and opened at its expiry: it expires now.
       const past = ctx.clock.now() - ctx.config.requestExpiryMs - 1000;
       const row = await createIntent({ ...ctx, clock: { now: () => past } }, caller, intentDoc(caller, 'sale'));
-      await ctx.store.tx((tx) => openIntent(tx, row.id, ctx.clock.now()));
+      await ctx.store.tx((tx) => openIntent(tx, row.id, Number(row.expires_at)));
       return row.id;
     }
     case 'request.paid': {

@@ -99,6 +99,11 @@ describe('webhooks: settings, signed delivery, events written with their change'
     expect(exec.status, exec.text).toBe(200);
     const [event] = (await eventsOf(s, m.app_id)).filter((e) => e.object_id === id);
     expect(event).toMatchObject({ type: 'sale.executed', status: 'pending', user_id: m.user_id });
+    const waiting = await web.get(`/settings/apps/${m.app_id}/callbacks`);
+    const from = waiting.html.indexOf(`id="d-${event.id}"`);
+    const fresh = waiting.html.slice(from, waiting.html.indexOf('</li>', from));
+    expect(fresh).toContain('Aún sin intentos: sale en segundos.');
+    expect(fresh).not.toContain('Próximo intento');
 
     const first = hook.received.length;
     expect(await deliverDueWebhooks(s.ctx, { random: half })).toMatchObject({ retrying: 1 });
