@@ -4,7 +4,7 @@
 // own), so the features depend one way and no two folders need each other.
 const LAYERS = [
   ['shared', 'config', 'db', 'audit', 'background'],
-  ['accounts', 'ledger', 'callbacks'],
+  ['accounts', 'ledger', 'callbacks', 'test-mode'],
   ['http', 'web', 'mail'],
   ['docs', 'onboarding', 'guides'],
   ['oauth', 'golive'],

@@ -6,6 +6,7 @@ import { newId } from '../shared/ids.ts';
 import { CURRENCY } from '../shared/money.ts';
 import { MINUTE_MS } from '../shared/clock.ts';
 import { ValidationError } from '../shared/errors.ts';
+import { isMagicWrongPin } from '../test-mode/magic-values.ts';
 import { hashSecret, verifySecret, dummyHash } from './secrets.ts';
 import {
   isDocument, isEmail, isPhone, isPin, isStrongPassword, isUsername, normalizeDocument, normalizePhone, normalizeUsername,
@@ -199,15 +200,15 @@ export type PinResult = { ok: true } | { ok: false; reason: 'wrong' | 'locked'; 
  * right PIN sent many times at once is never refused while fewer than five wrong ones are on
  * record. A burst of guesses still learns nothing past the fifth wrong one: each answer is
  * decided by that UPDATE, in the order they reach the store, and after the fifth every
- * answer, right or wrong, is "locked".
+ * answer, right or wrong, is "locked". In the sandbox, its magic wrong PIN is wrong for everyone.
  */
-export async function checkPin(db: AutoCommit, userId: string, pin: string, nowMs: number): Promise<PinResult> {
+export async function checkPin(db: AutoCommit, userId: string, pin: string, nowMs: number, opts: { sandbox?: boolean } = {}): Promise<PinResult> {
   const user = await db.selectFrom('users').select(['pin_hash', 'pin_locked_until'])
     .where('id', '=', userId).executeTakeFirst();
   if (!user || !user.pin_hash) return { ok: false, reason: 'wrong' };
   const locked = (until: number): PinResult => ({ ok: false, reason: 'locked', minutes: Math.ceil((until - nowMs) / MINUTE_MS) });
   if (user.pin_locked_until > nowMs) return locked(user.pin_locked_until);
-  const good = isPin(pin) && (await verifySecret(pin, user.pin_hash));
+  const good = isPin(pin) && !(opts.sandbox && isMagicWrongPin(pin)) && (await verifySecret(pin, user.pin_hash));
   if (good) {
     const cleared = await db.updateTable('users').set({ pin_failed_count: 0 })
       .where('id', '=', userId).where('pin_locked_until', '<=', nowMs).executeTakeFirst();

@@ -1,4 +1,4 @@
-import type { Ctx } from '../context.ts';
+import { isSandbox, type Ctx } from '../context.ts';
 import { checkPin } from '../accounts/accounts.service.ts';
 import { isPin } from '../accounts/validation.ts';
 import { withQuery } from '../checkout/checkout.urls.ts';
@@ -57,7 +57,7 @@ async function checkBeforePin(ctx: Ctx, intent: IntentRow, accountId: string, no
 async function verifyPin(ctx: Ctx, userId: string, pin: string): Promise<void> {
   if (!pin) throw refuse('billing.pin_required', 'pin');
   if (!isPin(pin)) throw refuse('account.pin_invalid', 'pin');
-  const r = await checkPin(ctx.store.autocommit, userId, pin, ctx.clock.now());
+  const r = await checkPin(ctx.store.autocommit, userId, pin, ctx.clock.now(), { sandbox: isSandbox(ctx) });
   if (r.ok) return;
   if (r.reason === 'locked') throw refuse('account.pin_locked', 'pin', { minutes: r.minutes ?? 15 });
   throw refuse('account.pin_wrong', 'pin');
@@ -77,7 +77,7 @@ export async function payRequest(ctx: Ctx, intent: IntentRow, input: PayInput): 
       const row = await openIntent(tx, intent.id, now);
       if (!row) throw new NotFoundError('intent.not_found');
       // Again under the lock, as for sales: an app suspended during the PIN check takes no money.
-      const done = await execute(tx, row, { userId: payerId, accountId }, now);
+      const done = await execute(tx, row, { userId: payerId, accountId }, now, { sandbox: isSandbox(ctx) });
       if (!done.ok) return { ok: false, refusal: refuse(done.key, undefined, done.params) };
       await enqueueCallback(tx, { intentId: row.id, appId: row.app_id, url: returnCallbackUrl(row, payerId), nowMs: now });
       return { ok: true, row: done.row };

@@ -1,4 +1,4 @@
-import type { Ctx } from '../context.ts';
+import { isSandbox, type Ctx } from '../context.ts';
 import { checkPin, signIn } from '../accounts/accounts.service.ts';
 import type { PageUser } from '../web/render.ts';
 import { FormErrors } from '../shared/form.ts';
@@ -19,7 +19,7 @@ export async function confirmIdentity(ctx: Ctx, user: PageUser, secret: string):
   };
   if (!secret) return fail('dashboard.confirm_required');
   if (/^\d{4}$/.test(secret)) {
-    const pin = await checkPin(ctx.store.autocommit, user.id, secret, now);
+    const pin = await checkPin(ctx.store.autocommit, user.id, secret, now, { sandbox: isSandbox(ctx) });
     if (pin.ok) return 'pin';
     return pin.reason === 'locked' ? fail('account.pin_locked', { minutes: pin.minutes ?? 15 }) : fail('account.pin_wrong');
   }

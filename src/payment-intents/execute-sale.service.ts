@@ -1,4 +1,4 @@
-import type { Ctx } from '../context.ts';
+import { isSandbox, type Ctx } from '../context.ts';
 import type { ApiCaller } from '../oauth/bearer.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { InvariantError, moneyRefusal } from '../ledger/invariants.ts';
@@ -61,7 +61,7 @@ export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSal
       if (row.payer_user_id === row.owner_user_id) return refuse((e) => e.add(['payer'], 'intent.payer_is_merchant'));
       const wallet = await firstWallet(tx, row.payer_user_id);
       if (!wallet) return refuse((e) => e.global('intent.payer_no_wallet'));
-      const done = await execute(tx, row, { userId: row.payer_user_id, accountId: wallet.id }, now);
+      const done = await execute(tx, row, { userId: row.payer_user_id, accountId: wallet.id }, now, { sandbox: isSandbox(ctx) });
       return done.ok ? { ok: true, row: done.row } : refuse((e) => e.global(done.key, done.params));
     });
   } catch (e) {

@@ -6,6 +6,7 @@ import { reverseEntry } from '../ledger/ledger.ts';
 import { PAYMENT_STATUS } from '../payments/payment.types.ts';
 import { t } from '../shared/i18n.ts';
 import { notifyPayment } from '../mail/notify.ts';
+import { refuseMagicShortfall } from '../test-mode/magic-values.ts';
 import { parseTransactions } from './payment-intent.types.ts';
 import { executeIntentPayment, revokedDistribution, type ExecutedPayment } from './payment-intent.execute.ts';
 import { lockIntent, type IntentRow } from './payment-intent.repository.ts';
@@ -127,13 +128,18 @@ export async function changeState(tx: Tx, row: IntentRow, action: 'authorize' | 
   return { ok: true, row: next };
 }
 
+export interface ExecuteOptions {
+  /** Sandbox: its magic values apply (a magic amount or payer is refused as insufficient funds). */
+  sandbox?: boolean;
+}
+
 /**
  * Executes: the app must still be active and every distribution account still authorized;
  * then one ledger entry per transaction and state `executed`. A broken money invariant
  * (insufficient funds, bound) throws InvariantError and the caller's transaction rolls back.
  */
 export async function execute(
-  tx: Tx, row: IntentRow, payer: { userId: string; accountId: string }, nowMs: number,
+  tx: Tx, row: IntentRow, payer: { userId: string; accountId: string }, nowMs: number, opts: ExecuteOptions = {},
 ): Promise<{ ok: true; row: IntentRow; payments: ExecutedPayment[] } | Extract<Step, { ok: false }>> {
   const refused = refusalOf(row, 'execute', nowMs);
   if (refused) return { ok: false, key: refused };
@@ -141,6 +147,7 @@ export async function execute(
   if (!app) return { ok: false, key: 'intent.app_unavailable' };
   const revoked = await revokedDistribution(tx, row);
   if (revoked) return { ok: false, key: 'intent.distribution_not_authorized', params: { handle: revoked } };
+  if (opts.sandbox) await refuseMagicShortfall(tx, Number(row.total_minor), payer.userId);
   const payments = await executeIntentPayment(tx, row, payer, nowMs);
   const next = await write(tx, row, 'execute', nowMs, { payer_user_id: payer.userId });
   if (!next) throw new InvariantError('execute_at_most_once', `intent ${row.id} is no longer waiting`);

@@ -13,6 +13,7 @@ import { newId } from '../shared/ids.ts';
 import { doc, text } from '../shared/input.ts';
 import { MAX_MINOR, parseMoney } from '../shared/money.ts';
 import { DAY_MS } from '../shared/clock.ts';
+import { MAGIC } from '../test-mode/magic-values.ts';
 import { bankOf } from './banks.ts';
 import { emitSettlement } from './payout.events.ts';
 import './payout.messages.ts';
@@ -177,21 +178,52 @@ type SettleBatch = Pick<PayoutBatchesTable, 'id' | 'ref' | 'owner_user_id' | 'to
 /**
  * The money leaves the platform for the banks: from the clearing account the submission
  * credited to the outside world, which in the sandbox is the developer's own funding account.
+ * In the sandbox an item to the magic rejected account is refused by its bank: it ends
+ * REJECTED and its amount goes back from the clearing account to the account that paid the
+ * batch, in an entry of its own (the fee stays charged, as a bank charges a returned transfer).
  */
 async function settle(ctx: Ctx, tx: Tx, batch: SettleBatch, nowMs: number) {
-  const clearing = await tx.selectFrom('postings as p').innerJoin('digital_accounts as a', 'a.id', 'p.account_id')
-    .select('a.id').where('p.entry_id', '=', batch.entry_id ?? '').where('a.handle', 'like', `${SYSTEM.payouts}%`)
-    .executeTakeFirstOrThrow();
-  // Production pays out of the platform's bank account; the sandbox, into the developer's own.
-  const outside = isSandbox(ctx) ? await developerAccountId(tx, 'funding', batch.owner_user_id, nowMs) : await systemAccountId(tx, 'settlement');
-  const totalMinor = Number(batch.total_minor);
-  const entry = await postEntry(tx, {
-    kind: 'payout_settlement', description: `Liquidación ${batch.ref}`, refPrefix: 'MP', nowMs,
-    postings: [{ accountId: clearing.id, amountMinor: -totalMinor }, { accountId: outside, amountMinor: totalMinor }],
-  });
-  await tx.updateTable('payout_batches').set({ status: 'SETTLED', settled_entry_id: entry.id }).where('id', '=', batch.id).execute();
-  await tx.updateTable('payout_items').set({ status: 'SETTLED' }).where('batch_id', '=', batch.id).execute();
+  const submitted = await tx.selectFrom('postings as p').innerJoin('digital_accounts as a', 'a.id', 'p.account_id')
+    .select(['a.id', 'a.handle', 'p.amount_minor']).where('p.entry_id', '=', batch.entry_id ?? '').execute();
+  const clearing = submitted.find((p) => p.handle.startsWith(SYSTEM.payouts));
+  if (!clearing) throw new Error(`payout batch ${batch.id} has no clearing posting`);
+  const rejectedMinor = isSandbox(ctx) ? await returnRejected(tx, batch, clearing.id, submitted, nowMs) : 0;
+  const totalMinor = Number(batch.total_minor) - rejectedMinor;
+  let settledEntryId: string | null = null;
+  if (totalMinor > 0) {
+    // Production pays out of the platform's bank account; the sandbox, into the developer's own.
+    const outside = isSandbox(ctx) ? await developerAccountId(tx, 'funding', batch.owner_user_id, nowMs) : await systemAccountId(tx, 'settlement');
+    const entry = await postEntry(tx, {
+      kind: 'payout_settlement', description: `Liquidación ${batch.ref}`, refPrefix: 'MP', nowMs,
+      postings: [{ accountId: clearing.id, amountMinor: -totalMinor }, { accountId: outside, amountMinor: totalMinor }],
+    });
+    settledEntryId = entry.id;
+  }
+  await tx.updateTable('payout_batches').set({ status: 'SETTLED', settled_entry_id: settledEntryId }).where('id', '=', batch.id).execute();
+  await tx.updateTable('payout_items').set({ status: 'SETTLED' }).where('batch_id', '=', batch.id).where('status', '!=', 'REJECTED').execute();
   await emitSettlement(tx, batch.id, nowMs);
+}
+
+/** Sandbox: the items to the magic rejected account, marked REJECTED and paid back; returns their total. */
+async function returnRejected(
+  tx: Tx, batch: SettleBatch, clearingId: string, submitted: { id: string; amount_minor: number }[], nowMs: number,
+): Promise<number> {
+  const rejected = await tx.selectFrom('payout_items').select(['id', 'ref', 'amount_minor'])
+    .where('batch_id', '=', batch.id).where('bank_account', '=', MAGIC.rejectedBankAccount).execute();
+  if (rejected.length === 0) return 0;
+  const payer = submitted.find((p) => Number(p.amount_minor) < 0);
+  if (!payer) throw new Error(`payout batch ${batch.id} has no debited account`);
+  let total = 0;
+  for (const item of rejected) {
+    const amount = Number(item.amount_minor);
+    await postEntry(tx, {
+      kind: 'payout_rejected', description: `Dispersión rechazada por el banco ${item.ref} (${batch.ref})`, refPrefix: 'R', nowMs,
+      postings: [{ accountId: clearingId, amountMinor: -amount }, { accountId: payer.id, amountMinor: amount }],
+    });
+    total += amount;
+  }
+  await tx.updateTable('payout_items').set({ status: 'REJECTED' }).where('id', 'in', rejected.map((i) => i.id)).execute();
+  return total;
 }
 
 /** Settles every DISPERSION batch whose 24 hours have passed. Safe to run from several processes. */

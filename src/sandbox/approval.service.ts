@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Ctx } from '../context.ts';
 import { checkNewUser, checkPin, insertUser } from '../accounts/accounts.service.ts';
 import { addTestFunds } from './funds.ts';
+import { randomPin } from './demo.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { FormErrors } from '../shared/form.ts';
 import { randomCode } from '../shared/ids.ts';
@@ -33,7 +34,7 @@ async function ensureTester(ctx: Ctx): Promise<{ userId: string; accountId: stri
     const found = await findTester(ctx);
     if (found) return found;
     const checked = await checkNewUser({
-      kind: 'personal', username: SANDBOX_TESTER, password: `Sbx-${randomCode(16)}7`, pin: digits(4),
+      kind: 'personal', username: SANDBOX_TESTER, password: `Sbx-${randomCode(16)}7`, pin: randomPin(),
       fullName: 'Comprador de Prueba', document: `V${digits(8)}`, phone: `58416${digits(7)}`,
       email: 'sandbox.tester@example.com',
     });
@@ -75,7 +76,7 @@ export async function approveWithSandboxTester(
   if (!tester) throw new ValidationError(new FormErrors().add(['payer'], 'intent.sandbox_payer_unknown').toTree({ ...AUTORIZE_SHAPE }));
   if (chosen) {
     // Another person's money is spent only with their consent: their operations PIN, with its lockout.
-    const checked = pin ? await checkPin(ctx.store.autocommit, tester.userId, pin, ctx.clock.now()) : undefined;
+    const checked = pin ? await checkPin(ctx.store.autocommit, tester.userId, pin, ctx.clock.now(), { sandbox: true }) : undefined;
     if (!checked?.ok) {
       const errors = new FormErrors();
       if (!pin) errors.add(['pin'], 'billing.pin_required');

@@ -5,6 +5,7 @@ import { checkNewUser, insertUser } from '../accounts/accounts.service.ts';
 import { insertApp } from '../apps/apps.service.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { randomCode } from '../shared/ids.ts';
+import { MAGIC } from '../test-mode/magic-values.ts';
 import { addTestFunds } from './funds.ts';
 
 export interface MerchantCreds {
@@ -31,6 +32,14 @@ export interface PayerCreds {
 
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
 
+/** A random PIN, never the sandbox's magic always-wrong one. */
+export function randomPin(): string {
+  for (;;) {
+    const pin = digits(4);
+    if (pin !== MAGIC.wrongPin) return pin;
+  }
+}
+
 async function withRetries<T>(fn: () => Promise<T>): Promise<T> {
   // Random usernames, documents and phones can collide; try again with new ones.
   for (let i = 0; ; i++) {
@@ -47,7 +56,7 @@ export async function createMerchant(ctx: Ctx, fixed?: Partial<MerchantCreds> & 
     const suffix = randomCode(6, 'abcdefghijkmnopqrstuvwxyz23456789');
     const username = fixed?.username ?? `comercio_${suffix}`;
     const password = fixed?.password ?? `Sbx-${randomCode(10)}9`;
-    const pin = fixed?.pin ?? digits(4);
+    const pin = fixed?.pin ?? randomPin();
     const checked = await checkNewUser({
       kind: 'business', username, password, pin,
       fullName: 'Representante Legal', businessName: fixed?.businessName ?? `Comercio ${suffix.toUpperCase()}, C.A.`,
@@ -74,7 +83,7 @@ export async function createPayer(ctx: Ctx, balanceMinor: number, fixed?: Partia
     const suffix = randomCode(6, 'abcdefghijkmnopqrstuvwxyz23456789');
     const username = fixed?.username ?? `pagador_${suffix}`;
     const password = fixed?.password ?? `Sbx-${randomCode(10)}9`;
-    const pin = fixed?.pin ?? digits(4);
+    const pin = fixed?.pin ?? randomPin();
     const phone = fixed?.phone ?? `58414${digits(7)}`;
     const document = fixed?.document ?? `V${digits(8)}`;
     const checked = await checkNewUser({

@@ -1,4 +1,4 @@
-import type { Ctx } from '../context.ts';
+import { isSandbox, type Ctx } from '../context.ts';
 import { checkPin, findUserByLogin, walletsOf } from '../accounts/accounts.service.ts';
 import { isUniqueViolation, type Tx } from '../db/store.ts';
 import { postEntry } from '../ledger/ledger.ts';
@@ -119,7 +119,7 @@ export async function executeTransfer(ctx: Ctx, senderId: string, input: SendInp
   const p = await previewTransfer(ctx, senderId, input);
   const now = ctx.clock.now();
   if (nonceExpired(nonce, now)) throw ValidationError.global('wallet.expired');
-  const pinCheck = await checkPin(ctx.store.autocommit, senderId, pin, now);
+  const pinCheck = await checkPin(ctx.store.autocommit, senderId, pin, now, { sandbox: isSandbox(ctx) });
   if (!pinCheck.ok) {
     const errors = new FormErrors();
     if (pinCheck.reason === 'locked') errors.add(['pin'], 'account.pin_locked', { minutes: pinCheck.minutes ?? 15 });

@@ -1,4 +1,4 @@
-import type { Ctx } from '../context.ts';
+import { isSandbox, type Ctx } from '../context.ts';
 import { checkPin, walletsOf } from '../accounts/accounts.service.ts';
 import { writeAudit, type Actor } from '../audit/audit.service.ts';
 import { forUpdate, isUniqueViolation, type Tx } from '../db/store.ts';
@@ -50,7 +50,7 @@ export async function requestWithdrawal(ctx: Ctx, userId: string, input: Withdra
   const c = checkWithdrawal(input, user.document, errors);
   errors.throwIfAny(WITHDRAW_SHAPE);
   const now = ctx.clock.now();
-  const pinCheck = await checkPin(ctx.store.autocommit, userId, pin, now);
+  const pinCheck = await checkPin(ctx.store.autocommit, userId, pin, now, { sandbox: isSandbox(ctx) });
   if (!pinCheck.ok) refusal('pin', pinCheck.reason === 'locked' ? 'account.pin_locked' : 'account.pin_wrong', { minutes: pinCheck.minutes ?? 15 });
   const [wallet] = await walletsOf(ctx.store.db, userId);
   if (!wallet) throw ValidationError.global('wallet.no_account');
