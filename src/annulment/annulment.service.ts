@@ -7,6 +7,7 @@ import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { InvariantError, moneyRefusal } from '../ledger/invariants.ts';
 import { FormErrors } from '../shared/form.ts';
 import { doc, text } from '../shared/input.ts';
+import { merchantNow } from '../test-mode/test-clock.ts';
 
 export const ANNUL_SHAPE = { paymentIntent: null } as const;
 
@@ -30,7 +31,8 @@ type Outcome = { ok: true; row: IntentRow } | { ok: false; key: string };
 export async function annulIntent(
   ctx: Ctx, caller: Pick<ApiCaller, 'user'>, intentId: string, onAnnulled?: (tx: Tx, row: IntentRow) => Promise<void>,
 ): Promise<IntentRow> {
-  const now = ctx.clock.now();
+  // The 24 hours run on the merchant's time: a sandbox test clock may have moved them on.
+  const now = await merchantNow(ctx, caller.user.id);
   let outcome: Outcome;
   try {
     outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {

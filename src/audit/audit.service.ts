@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = [
   'home_url.request', 'home_url.approve', 'home_url.refuse', 'payment.annul', 'payout.submit',
   // Money entering and leaving by bank, decided by an operator.
   'topup.confirm', 'topup.refuse', 'topup.import', 'withdrawal.export', 'withdrawal.paid', 'withdrawal.failed',
+  // The sandbox's test clock, moved by a business on its pages or by the command.
+  'sandbox.clock_advance', 'sandbox.clock_reset',
   // A business driving what the platform sends its apps: re-sends, test deliveries, its webhook.
   'callback.resend', 'callback.test', 'webhook.update', 'webhook.rotate_secret', 'webhook.remove',
 ] as const;

@@ -9,6 +9,7 @@ import { effectiveState, stateMessage } from '../payment-intents/payment-intent.
 import { NotFoundError } from '../shared/errors.ts';
 import { InvariantError, moneyRefusal } from '../ledger/invariants.ts';
 import { appStatus, payerWallet } from './requests.repository.ts';
+import { intentNow, merchantOffset } from '../test-mode/test-clock.ts';
 import './billing.messages.ts';
 
 // Paying a billing request, shared by the merchant's cashier (execute/request.json) and
@@ -67,19 +68,22 @@ type Outcome = { ok: true; row: IntentRow } | { ok: false; refusal: RequestRefus
 
 /** Pays a `created` request from one of its recipient's wallets; throws RequestRefused otherwise. */
 export async function payRequest(ctx: Ctx, intent: IntentRow, input: PayInput): Promise<IntentRow> {
-  const accountId = await checkBeforePin(ctx, intent, input.accountId, ctx.clock.now());
+  // The request lives in its merchant's time (a sandbox test clock may run ahead); callbacks leave at the real time.
+  const offset = await merchantOffset(ctx, intent.owner_user_id);
+  const accountId = await checkBeforePin(ctx, intent, input.accountId, ctx.clock.now() + offset);
   const payerId = intent.recipient_user_id!;
   await verifyPin(ctx, payerId, input.pin);
-  const now = ctx.clock.now();
+  const realNow = ctx.clock.now();
+  const now = realNow + offset;
   let outcome: Outcome;
   try {
     outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {
       const row = await openIntent(tx, intent.id, now);
       if (!row) throw new NotFoundError('intent.not_found');
       // Again under the lock, as for sales: an app suspended during the PIN check takes no money.
-      const done = await execute(tx, row, { userId: payerId, accountId }, now, { sandbox: isSandbox(ctx) });
+      const done = await execute(tx, row, { userId: payerId, accountId }, now, { sandbox: isSandbox(ctx), realNowMs: realNow });
       if (!done.ok) return { ok: false, refusal: refuse(done.key, undefined, done.params) };
-      await enqueueCallback(tx, { intentId: row.id, appId: row.app_id, url: returnCallbackUrl(row, payerId), nowMs: now });
+      await enqueueCallback(tx, { intentId: row.id, appId: row.app_id, url: returnCallbackUrl(row, payerId), nowMs: realNow });
       return { ok: true, row: done.row };
     });
   } catch (e) {
@@ -97,14 +101,15 @@ export async function payRequest(ctx: Ctx, intent: IntentRow, input: PayInput): 
  * merchant's cancel URL is called (with paymentIntent) through the outbox.
  */
 export async function declineRequest(ctx: Ctx, userId: string, intentId: string): Promise<IntentRow> {
-  const now = ctx.clock.now();
+  const now = await intentNow(ctx, intentId);
+  const realNow = ctx.clock.now();
   const outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {
     const row = await openIntent(tx, intentId, now);
     if (!row || row.intent !== 'request' || row.recipient_user_id !== userId) throw new NotFoundError('intent.not_found');
     const declined = await changeState(tx, row, 'reject', now);
     if (!declined.ok) return { ok: false, refusal: refuse(declined.key) };
     await enqueueCallback(tx, {
-      intentId: row.id, appId: row.app_id, url: withQuery(row.cancel_url, { paymentIntent: row.id }), nowMs: now,
+      intentId: row.id, appId: row.app_id, url: withQuery(row.cancel_url, { paymentIntent: row.id }), nowMs: realNow,
     });
     return { ok: true, row: declined.row };
   });

@@ -5,6 +5,7 @@ import { isExpired } from '../payment-intents/payment-intent.state.ts';
 import { findIntentForPage, findPayer, type PageIntent } from './checkout.repository.ts';
 import { isRedirectable, withQuery } from './checkout.urls.ts';
 import { merchantView, orderView, type MerchantView, type OrderView } from './checkout.view.ts';
+import { intentNow, merchantNow } from '../test-mode/test-clock.ts';
 import './checkout.messages.ts';
 
 // The hosted approval page of the payment button: a customer approves or cancels a
@@ -49,7 +50,7 @@ export async function checkoutPage(ctx: Ctx, id: string, userId?: string): Promi
   const intent = await loadIntent(ctx, id);
   if (!intent) return { kind: 'not_found' };
   const merchant = merchantView(intent);
-  if (!isOpen(intent, ctx.clock.now())) {
+  if (!isOpen(intent, await merchantNow(ctx, intent.owner_user_id))) {
     return { kind: 'unavailable', merchant, backUrl: isRedirectable(intent.cancel_url) ? intent.cancel_url : null };
   }
   const order = orderView(intent);
@@ -76,8 +77,9 @@ async function payerView(ctx: Ctx, userId: string, intent: PageIntent): Promise<
 /** The customer authorizes: created -> authorized with the payer; then back to return_url. */
 export async function authorizeIntent(ctx: Ctx, id: string, payerUserId: string): Promise<StateChange> {
   if (!ID_RE.test(id)) return { kind: 'not_found' };
+  // The intent's time is its merchant's (a sandbox test clock may run ahead).
+  const nowMs = await intentNow(ctx, id);
   return ctx.store.tx(async (tx): Promise<StateChange> => {
-    const nowMs = ctx.clock.now();
     const row = await openIntent(tx, id, nowMs);
     if (!row || row.intent !== 'sale') return { kind: 'not_found' };
     if (refusalOf(row, 'authorize', nowMs) || !isRedirectable(row.return_url)) return { kind: 'unavailable' };
@@ -97,8 +99,8 @@ export async function authorizeIntent(ctx: Ctx, id: string, payerUserId: string)
  */
 export async function cancelIntent(ctx: Ctx, id: string): Promise<StateChange> {
   if (!ID_RE.test(id)) return { kind: 'not_found' };
+  const nowMs = await intentNow(ctx, id);
   return ctx.store.tx(async (tx): Promise<StateChange> => {
-    const nowMs = ctx.clock.now();
     const locked = await lockIntent(tx, id);
     if (!locked || locked.intent !== 'sale') return { kind: 'not_found' };
     if (locked.state !== 'created' || !isRedirectable(locked.cancel_url)) return { kind: 'unavailable' };

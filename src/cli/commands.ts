@@ -89,6 +89,7 @@ export const COMMANDS: Record<string, Command> = {
   sandbox: {
     usage: REGISTRY.sandbox.usage,
     async run(argv) {
+      if (argv[0] === 'clock') return (await import('./sandbox-clock.ts')).runSandboxClock(argv.slice(1));
       const { values, positionals } = parse(argv, { balance: { type: 'string' }, count: { type: 'string' } });
       const what = positionals[0];
       const dataDir = values['data-dir'] as string | undefined;
@@ -118,7 +119,7 @@ export const COMMANDS: Record<string, Command> = {
         output(values.json as boolean, list);
         return 0;
       }
-      throw new UsageError('try: sandbox merchant, or sandbox payer --balance 500');
+      throw new UsageError('try: sandbox merchant, sandbox payer --balance 500, or sandbox clock advance 25h --account USERNAME');
     },
   },
 

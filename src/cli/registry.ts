@@ -22,7 +22,10 @@ export const REGISTRY: Record<string, Entry> = {
   },
   migrate: { usage: 'migrate [--env sandbox|production|both] [--data-dir DIR]', load: fromCommands('migrate') },
   ledger: { usage: 'ledger verify [--env sandbox|production|both] [--json]', load: fromCommands('ledger') },
-  sandbox: { usage: 'sandbox merchant [--json] | sandbox payer [--balance AMOUNT] [--count N] [--json]', load: fromCommands('sandbox') },
+  sandbox: {
+    usage: 'sandbox merchant [--json] | sandbox payer [--balance AMOUNT] [--count N] [--json] | sandbox clock advance DURATION|show|reset --account USERNAME [--json]',
+    load: fromCommands('sandbox'),
+  },
   codes: { usage: 'codes [--env sandbox] --type regular|commercial [--count N] [--json]', load: fromCommands('codes') },
   listen: {
     usage: 'listen --forward-to URL [--client-id ID | --app ID] [--events a,b] [--json] | listen --forward-to URL --base-url URL --client-id ID --client-secret S [--secret WHSEC]',

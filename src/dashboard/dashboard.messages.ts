@@ -106,6 +106,10 @@ export const dashboardMsg = defineMessages({
     es: 'Devuelve el dinero al pagador (y deshace las distribuciones). Disponible hasta el {date}.',
     en: 'Returns the money to the payer (and undoes the distributions). Available until {date}.',
   },
+  'dashboard.annul_closed': {
+    es: 'Ya no se puede anular: el plazo de 24 horas venció el {date}.',
+    en: 'It can no longer be annulled: the 24 hours ended on {date}.',
+  },
   'dashboard.confirm': { es: 'PIN de operaciones o contraseña', en: 'Operations PIN or password' },
   'dashboard.confirm_hint': { es: 'Su PIN de 4 dígitos o la contraseña de su cuenta.', en: 'Your 4-digit PIN or your account password.' },
   'dashboard.confirm_required': { es: 'Escriba su PIN o su contraseña para confirmar.', en: 'Enter your PIN or your password to confirm.' },

@@ -8,6 +8,7 @@ import { intentIdsByPaymentRef, intentPage, intentTotals, type IntentListRow, ty
 import { payoutPage, payoutTotals, type PayoutListRow, type PayoutQuery } from './payouts.repository.ts';
 import { rolledTotals } from './rollup.repository.ts';
 import { ensureRollup, mergeTotals, type StateTotal } from './rollup.service.ts';
+import { merchantNow } from '../test-mode/test-clock.ts';
 
 /** One line of the list and of the export: an intent (sale or request) or a payout batch. */
 export interface ListRow {
@@ -49,7 +50,7 @@ export async function resolveFilter(ctx: Ctx, ownerId: string, f: Filter): Promi
       f.q ? findUserByLogin(db, f.q) : undefined,
     ]);
     out.intents = {
-      ...common, nowMs: ctx.clock.now(), state: f.state,
+      ...common, nowMs: await merchantNow(ctx, ownerId), state: f.state,
       intent: f.type === 'sale' || f.type === 'request' ? f.type : undefined,
       payerId: f.payer ? (payer?.id ?? null) : undefined,
       ref: f.ref ? { text: f.ref, intentIds: refIds } : undefined,

@@ -7,6 +7,7 @@ import { parseTransactions } from '../payment-intents/payment-intent.types.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { t, type Locale } from '../shared/i18n.ts';
 import type { PageUser } from '../web/render.ts';
+import { merchantNow } from '../test-mode/test-clock.ts';
 import { confirmIdentity } from './confirm.ts';
 import {
   appName, callbackAttempts, entriesWithReversals, ownIntentId, paymentsOf, peopleByIds, pendingCallbacks,
@@ -60,7 +61,7 @@ function timeline(row: IntentRow, state: string, attempts: Attempts, audit: Audi
 export async function intentDetail(ctx: Ctx, ownerId: string, key: string, locale: Locale) {
   const db = ctx.store.db;
   const row = await ownIntentOr404(ctx, ownerId, key);
-  const now = ctx.clock.now();
+  const now = await merchantNow(ctx, ownerId);
   const people = [row.payer_user_id, row.recipient_user_id].filter((x): x is string => !!x);
   const [payments, attempts, pending, app, persons, audit] = await Promise.all([
     paymentsOf(db, row.id), callbackAttempts(db, row.id), pendingCallbacks(db, row.id), appName(db, row.app_id),

@@ -486,6 +486,13 @@ export interface RequestLogTable {
   response_truncated: number;
 }
 
+/** A business account's sandbox test clock: its intents and payout batches live this far ahead (0050). */
+export interface SandboxClocksTable {
+  owner_user_id: string;
+  offset_ms: number;
+  updated_at: number;
+}
+
 export interface DB {
   settings: SettingsTable;
   users: UsersTable;
@@ -523,4 +530,5 @@ export interface DB {
   withdrawals: WithdrawalsTable;
   withdrawal_exports: WithdrawalExportsTable;
   request_log: RequestLogTable;
+  sandbox_clocks: SandboxClocksTable;
 }

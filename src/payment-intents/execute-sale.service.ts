@@ -6,6 +6,7 @@ import { FormErrors } from '../shared/form.ts';
 import { doc, text } from '../shared/input.ts';
 import { execute, openIntent, refusalOf } from './intent.machine.ts';
 import { firstWallet, type IntentRow } from './payment-intent.repository.ts';
+import { merchantNow } from '../test-mode/test-clock.ts';
 
 export const EXECUTE_SALE_SHAPE = { paymentIntent: null, payer: null } as const;
 
@@ -48,7 +49,7 @@ const refuse = (f: (e: FormErrors) => void): Outcome => {
  * expired intent is committed as canceled before the refusal is returned.
  */
 export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSaleInput): Promise<IntentRow> {
-  const now = ctx.clock.now();
+  const now = await merchantNow(ctx, caller.user.id);
   let outcome: Outcome;
   try {
     outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {
@@ -61,7 +62,9 @@ export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSal
       if (row.payer_user_id === row.owner_user_id) return refuse((e) => e.add(['payer'], 'intent.payer_is_merchant'));
       const wallet = await firstWallet(tx, row.payer_user_id);
       if (!wallet) return refuse((e) => e.global('intent.payer_no_wallet'));
-      const done = await execute(tx, row, { userId: row.payer_user_id, accountId: wallet.id }, now, { sandbox: isSandbox(ctx) });
+      const done = await execute(tx, row, { userId: row.payer_user_id, accountId: wallet.id }, now, {
+        sandbox: isSandbox(ctx), realNowMs: ctx.clock.now(),
+      });
       return done.ok ? { ok: true, row: done.row } : refuse((e) => e.global(done.key, done.params));
     });
   } catch (e) {

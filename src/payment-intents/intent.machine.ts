@@ -131,6 +131,8 @@ export async function changeState(tx: Tx, row: IntentRow, action: 'authorize' | 
 export interface ExecuteOptions {
   /** Sandbox: its magic values apply (a magic amount or payer is refused as insufficient funds). */
   sandbox?: boolean;
+  /** When the e-mails go out: the real time, where nowMs runs on the merchant's test clock. */
+  realNowMs?: number;
 }
 
 /**
@@ -154,7 +156,9 @@ export async function execute(
   await emit(tx, next, 'execute', nowMs, app, payments);
   const txns = parseTransactions(row.transactions_json);
   for (const p of payments) {
-    await notifyPayment(tx, { payerUserId: payer.userId, payeeUserId: row.owner_user_id, amountMinor: txns[p.txnIndex].totalMinor, ref: p.ref, nowMs });
+    await notifyPayment(tx, {
+      payerUserId: payer.userId, payeeUserId: row.owner_user_id, amountMinor: txns[p.txnIndex].totalMinor, ref: p.ref, nowMs: opts.realNowMs ?? nowMs,
+    });
   }
   return { ok: true, row: next, payments };
 }
@@ -176,15 +180,19 @@ export async function annul(tx: Tx, row: IntentRow, nowMs: number): Promise<Step
   return { ok: true, row: next };
 }
 
-/** Writes the expiry of every intent still waiting past its moment; returns how many. */
-export async function expireDue(tx: Tx, nowMs: number): Promise<number> {
+/**
+ * Writes the expiry of every intent still waiting past its moment; returns how many. With
+ * an owner, only that account's intents, at its own time (a sandbox test clock).
+ */
+export async function expireDue(tx: Tx, nowMs: number, ownerUserId?: string): Promise<number> {
   let n = 0;
   for (const kind of ['sale', 'request'] as const) {
-    const expired = await tx.updateTable('payment_intents')
+    let q = tx.updateTable('payment_intents')
       .set((eb) => ({ state: TRANSITIONS.expire.to, canceled_at: eb.ref('expires_at') }))
       .where('intent', '=', kind).where('state', 'in', [...fromStates('expire', kind)])
-      .where('expires_at', 'is not', null).where('expires_at', '<=', nowMs)
-      .returningAll().execute();
+      .where('expires_at', 'is not', null).where('expires_at', '<=', nowMs);
+    if (ownerUserId !== undefined) q = q.where('owner_user_id', '=', ownerUserId);
+    const expired = await q.returningAll().execute();
     n += expired.length;
     await emitExpiries(tx, expired);
   }

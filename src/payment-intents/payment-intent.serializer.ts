@@ -8,6 +8,7 @@ import type { Locale } from '../shared/i18n.ts';
 import { currencyResource as currency, toApiNumber } from '../shared/money.ts';
 import type { IntentRow } from './payment-intent.repository.ts';
 import { canAnnul, effectiveState } from './payment-intent.state.ts';
+import { merchantNow } from '../test-mode/test-clock.ts';
 import { parseTransactions, type StoredTransaction } from './payment-intent.types.ts';
 
 // The PaymentIntent resource exactly as api.md shows it: snake_case keys, JSON numbers
@@ -106,8 +107,7 @@ function links(ctx: Ctx, row: IntentRow, nowMs: number) {
   };
 }
 
-function resource(ctx: Ctx, row: IntentRow, extras: Extras) {
-  const nowMs = ctx.clock.now();
+function resource(ctx: Ctx, row: IntentRow, extras: Extras, nowMs: number) {
   const payer = row.payer_user_id ? extras.payers.get(row.payer_user_id) : undefined;
   const executed = row.state === 'executed' || row.state === 'annulled';
   return {
@@ -135,10 +135,11 @@ function resource(ctx: Ctx, row: IntentRow, extras: Extras) {
 
 export type PaymentIntentResource = ReturnType<typeof resource>;
 
-/** Serializes intents with a fixed number of queries, whatever their count. */
+/** Serializes intents of one merchant, at its time, with a fixed number of queries, whatever their count. */
 export async function serializeIntents(ctx: Ctx, db: Db, rows: IntentRow[], locale: Locale): Promise<PaymentIntentResource[]> {
-  const extras = await loadExtras(db, rows, locale, ctx.clock.now());
-  return rows.map((r) => resource(ctx, r, extras));
+  const nowMs = rows.length ? await merchantNow(ctx, rows[0].owner_user_id, db) : ctx.clock.now();
+  const extras = await loadExtras(db, rows, locale, nowMs);
+  return rows.map((r) => resource(ctx, r, extras, nowMs));
 }
 
 export async function serializeIntent(ctx: Ctx, db: Db, row: IntentRow, locale: Locale): Promise<PaymentIntentResource> {

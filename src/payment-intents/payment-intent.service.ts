@@ -14,6 +14,7 @@ import {
 } from './payment-intent.repository.ts';
 import type { StoredTransaction } from './payment-intent.types.ts';
 import { mailUser } from '../mail/outbox.ts';
+import { merchantNow } from '../test-mode/test-clock.ts';
 
 type Account = { id: string; handle: string };
 
@@ -96,7 +97,8 @@ export async function createIntent(ctx: Ctx, caller: ApiCaller, body: unknown): 
   const recipientId = await resolveRecipient(ctx, caller, parsed, errors);
   errors.throwIfAny(shape);
   const txns = storedTransactions(parsed, destinations, dist);
-  const now = ctx.clock.now();
+  // The intent lives in its merchant's time (a sandbox test clock may run ahead); the e-mail leaves now.
+  const now = await merchantNow(ctx, caller.user.id);
   const row: IntentRow = {
     id: newId(),
     app_id: caller.app.id,
@@ -126,7 +128,7 @@ export async function createIntent(ctx: Ctx, caller: ApiCaller, body: unknown): 
     if (row.intent === 'request' && recipientId) {
       await mailUser(tx, recipientId, 'payment_request', {
         merchant: caller.app.name, amountMinor: row.total_minor, description: txns[0]?.description ?? '', url: `${ctx.config.publicUrl}/wallet/requests/${row.id}`,
-      }, now);
+      }, ctx.clock.now());
     }
   });
   return row;

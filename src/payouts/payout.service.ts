@@ -14,6 +14,7 @@ import { doc, text } from '../shared/input.ts';
 import { MAX_MINOR, parseMoney } from '../shared/money.ts';
 import { DAY_MS } from '../shared/clock.ts';
 import { MAGIC } from '../test-mode/magic-values.ts';
+import { advancedClocks, merchantOffset } from '../test-mode/test-clock.ts';
 import { bankOf } from './banks.ts';
 import { emitSettlement } from './payout.events.ts';
 import './payout.messages.ts';
@@ -89,10 +90,12 @@ async function pendingBatch(tx: Tx, caller: ApiCaller, type: PayoutType, nowMs: 
 /** Adds one item to the caller's batch of that type that is pending to load (creating it). */
 export async function registerItem(ctx: Ctx, caller: ApiCaller, type: PayoutType, body: unknown) {
   const item = readItem(body);
+  // A batch lives in its merchant's time (a sandbox test clock may run ahead).
+  const offset = await merchantOffset(ctx, caller.user.id);
   for (let attempt = 0; ; attempt++) {
     try {
       return await ctx.store.tx(async (tx) => {
-        const now = ctx.clock.now();
+        const now = ctx.clock.now() + offset;
         const batch = await pendingBatch(tx, caller, type, now);
         if (batch.item_count >= MAX_ITEMS) throw ValidationError.global('payout.batch_full', { max: MAX_ITEMS });
         // The batch total is bounded like any single amount, so that it (and its debit) stays exact.
@@ -138,8 +141,9 @@ export async function submitBatch(
   onSubmitted?: (tx: Tx, batch: PayoutBatchesTable) => Promise<void>,
 ) {
   const owned = await ownBatch(ctx, caller, id);
+  const offset = await merchantOffset(ctx, caller.user.id);
   return ctx.store.tx(async (tx) => {
-    const now = ctx.clock.now();
+    const now = ctx.clock.now() + offset;
     const batch = await forUpdate(tx, tx.selectFrom('payout_batches').selectAll().where('id', '=', owned.id)).executeTakeFirstOrThrow();
     if (batch.status !== 'PENDING_LOAD') throw ValidationError.global('payout.batch_not_pending');
     if (batch.item_count === 0) throw ValidationError.global('payout.batch_empty');
@@ -226,17 +230,28 @@ async function returnRejected(
   return total;
 }
 
-/** Settles every DISPERSION batch whose 24 hours have passed. Safe to run from several processes. */
+/**
+ * Settles every DISPERSION batch whose 24 hours have passed. Safe to run from several
+ * processes. In the sandbox, a batch whose owner's test clock runs ahead is due (and
+ * settled) at its owner's time.
+ */
 export async function settleDue(ctx: Ctx): Promise<number> {
   const now = ctx.clock.now();
-  const due = await ctx.store.db.selectFrom('payout_batches').select(['id'])
-    .where('status', '=', 'PROCESSING').where('submitted_at', '<=', now - SETTLEMENT_MS.DISPERSION).limit(100).execute();
+  const clocks = await advancedClocks(ctx);
+  const offsets = new Map(clocks.map((c) => [c.ownerUserId, c.offsetMs]));
+  const dueQuery = () => ctx.store.db.selectFrom('payout_batches').select(['id', 'owner_user_id'])
+    .where('status', '=', 'PROCESSING').orderBy('submitted_at').limit(100);
+  const due = await dueQuery().where('submitted_at', '<=', now - SETTLEMENT_MS.DISPERSION).execute();
+  for (const c of clocks) {
+    due.push(...await dueQuery().where('owner_user_id', '=', c.ownerUserId)
+      .where('submitted_at', '<=', now + c.offsetMs - SETTLEMENT_MS.DISPERSION).execute());
+  }
   let n = 0;
-  for (const { id } of due) {
+  for (const id of new Set(due.map((b) => b.id))) {
     n += await ctx.store.tx(async (tx) => {
       const b = await forUpdate(tx, tx.selectFrom('payout_batches').selectAll().where('id', '=', id)).executeTakeFirstOrThrow();
       if (b.status !== 'PROCESSING') return 0;
-      await settle(ctx, tx, b, now);
+      await settle(ctx, tx, b, now + (offsets.get(b.owner_user_id) ?? 0));
       return 1;
     });
   }

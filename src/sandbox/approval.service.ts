@@ -8,6 +8,7 @@ import { FormErrors } from '../shared/form.ts';
 import { randomCode } from '../shared/ids.ts';
 import { appIsActive, changeState, openIntent, refusalOf } from '../payment-intents/intent.machine.ts';
 import { firstWallet, type IntentRow } from '../payment-intents/payment-intent.repository.ts';
+import { intentNow } from '../test-mode/test-clock.ts';
 import '../billing/billing.messages.ts';
 import '../checkout/checkout.messages.ts';
 
@@ -85,7 +86,7 @@ export async function approveWithSandboxTester(
       throw new ValidationError(errors.toTree({ ...AUTORIZE_SHAPE }));
     }
   }
-  const now = ctx.clock.now();
+  const now = await intentNow(ctx, intentId);
   const outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {
     const row = await openIntent(tx, intentId, now);
     if (!row) throw new NotFoundError('intent.not_found');
