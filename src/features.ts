@@ -7,6 +7,7 @@ import { registerPayments } from './payments/payment.routes.ts';
 import { registerProfile } from './profile/profile.routes.ts';
 import { registerSandboxAutorize } from './sandbox/autorize.routes.ts';
 import { registerSandboxCodes } from './sandbox/codes.routes.ts';
+import { registerSandboxTools } from './sandbox/tools.routes.ts';
 import { registerPayouts } from './payouts/payout.routes.ts';
 import { registerOnboarding } from './onboarding/register.routes.ts';
 import { registerApps } from './apps/apps.routes.ts';
@@ -36,6 +37,7 @@ export const FEATURES: Feature[] = [
   registerProfile,
   registerSandboxAutorize,
   registerSandboxCodes,
+  registerSandboxTools,
   registerPayouts,
   registerOnboarding,
   registerApps,

@@ -7,6 +7,7 @@ import { emptyForm, type FormView } from '../onboarding/form-view.ts';
 import { distributionsOf } from './apps.repository.ts';
 import { ownedAppOr404 } from './apps.settings.service.ts';
 import { latestRequests } from './app-requests.service.ts';
+import { clockOffset, formatClockOffset } from '../test-mode/test-clock.ts';
 
 // What the app pages share: who may open them, and the app's page with its forms.
 
@@ -29,11 +30,20 @@ export interface ShowExtra {
 
 export async function renderApp(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, id: string, extra: ShowExtra = {}, status = 200) {
   const app = await ownedAppOr404(ctx, request.pageUser!.id, id);
-  const [distributions, requests] = await Promise.all([distributionsOf(ctx.store.db, app.id), latestRequests(ctx.store.db, app.id)]);
+  const [distributions, requests, testClock] = await Promise.all([
+    distributionsOf(ctx.store.db, app.id), latestRequests(ctx.store.db, app.id), sandboxClock(ctx, request.pageUser!.id),
+  ]);
   return page(request, reply, 'apps-show', {
-    app, distributions, requests, redirectUris: JSON.parse(app.redirect_uris) as string[],
+    app, distributions, requests, testClock, redirectUris: JSON.parse(app.redirect_uris) as string[],
     distForm: emptyForm(), logoForm: emptyForm(), billingForm: emptyForm(), ...extra,
   }, status);
+}
+
+/** The account's sandbox test clock, shown (and advanced) on each of its apps' pages; none in production. */
+async function sandboxClock(ctx: Ctx, ownerUserId: string) {
+  if (ctx.env !== 'sandbox') return undefined;
+  const offsetMs = await clockOffset(ctx.store.db, ownerUserId);
+  return { offsetMs, offset: formatClockOffset(offsetMs), nowMs: ctx.clock.now() + offsetMs };
 }
 
 /** The secret travels to the next page sealed in a one-time cookie: a reload of that page never posts again. */

@@ -14,20 +14,21 @@ export const AUDIT_ACTIONS = [
   'home_url.request', 'home_url.approve', 'home_url.refuse', 'payment.annul', 'payout.submit',
   // Money entering and leaving by bank, decided by an operator.
   'topup.confirm', 'topup.refuse', 'topup.import', 'withdrawal.export', 'withdrawal.paid', 'withdrawal.failed',
-  // The sandbox's test clock, moved by a business on its pages or by the command.
-  'sandbox.clock_advance', 'sandbox.clock_reset',
   // A business driving what the platform sends its apps: re-sends, test deliveries, its webhook.
   'callback.resend', 'callback.test', 'webhook.update', 'webhook.rotate_secret', 'webhook.remove',
+  // The sandbox's developer tools, by a business or a person on their own pages, or by the command.
+  'sandbox.clock_advance', 'sandbox.clock_reset', 'sandbox.unlock_pin', 'sandbox.test_payer',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
  * Who acted, and through which door: an operator on the back-office pages or the admin
- * command, or a business on its own pages (its user id stands in operator_id).
+ * command, a business on its own pages, or a person on theirs (the user id of either
+ * stands in operator_id).
  */
 export interface Actor {
   operatorId: string;
-  via: 'web' | 'cli' | 'merchant';
+  via: 'web' | 'cli' | 'merchant' | 'person';
 }
 
 export interface AuditInput {

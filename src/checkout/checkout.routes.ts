@@ -8,6 +8,8 @@ import { page } from '../web/render.ts';
 import { endSession, startSession } from '../web/session.ts';
 import { authorizeIntent, cancelIntent, checkoutPage, loadIntent, type StateChange } from './checkout.service.ts';
 import { appLogo } from './checkout.repository.ts';
+import { listTestPayers } from '../test-mode/test-payers.ts';
+import { takeFlash } from '../web/flash.ts';
 
 type IdParams = { id: string };
 
@@ -29,8 +31,13 @@ async function renderCheckout(
       backUrl: view.backUrl,
     }, 410);
   }
+  // Sandbox: "Aprobar como" one of the merchant's test payers (the form posts to src/sandbox/tools.routes.ts).
+  const sandbox = ctx.env === 'sandbox' ? {
+    testPayers: await listTestPayers(ctx.store.db, view.ownerUserId),
+    asError: takeFlash(ctx, request, reply, 'approve_as', pagePath(view.id))?.error,
+  } : {};
   return page(request, reply, 'checkout-page', {
-    ...view, ...extra, action: pagePath(view.id), working: t(request.locale, 'web.working'),
+    ...view, ...extra, ...sandbox, action: pagePath(view.id), working: t(request.locale, 'web.working'),
   }, extra.error ? 401 : 200);
 }
 

@@ -23,7 +23,7 @@ export interface PayerView {
 export type CheckoutPage =
   | { kind: 'not_found' }
   | { kind: 'unavailable'; merchant: MerchantView; backUrl: string | null }
-  | { kind: 'open'; id: string; merchant: MerchantView; order: OrderView; payer?: PayerView };
+  | { kind: 'open'; id: string; ownerUserId: string; merchant: MerchantView; order: OrderView; payer?: PayerView };
 
 export type StateChange =
   | { kind: 'redirect'; location: string }
@@ -55,7 +55,7 @@ export async function checkoutPage(ctx: Ctx, id: string, userId?: string): Promi
   }
   const order = orderView(intent);
   const payer = userId ? await payerView(ctx, userId, intent) : undefined;
-  return { kind: 'open', id: intent.id, merchant, order, payer };
+  return { kind: 'open', id: intent.id, ownerUserId: intent.owner_user_id, merchant, order, payer };
 }
 
 async function payerView(ctx: Ctx, userId: string, intent: PageIntent): Promise<PayerView | undefined> {

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Migration, type CreateTableBuilder } from 'kysel
 import { ledgerEnforced } from './ledger-rules.migration.ts';
 import { rateLimits } from './rate-limits.migration.ts';
 import { refSequence } from './ref-sequence.migration.ts';
-import { sandboxClocks } from './sandbox.migration.ts';
+import { sandboxClocks, sandboxTestPayers } from './sandbox.migration.ts';
 import { requestLog } from './request-log.migration.ts';
 import { mailOutbox, passwordResets, topups, withdrawals } from './wallet.migration.ts';
 import { callbackLog, webhooks } from './webhooks.migration.ts';
@@ -459,6 +459,7 @@ const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0045_callback_log', callbackLog],
   ['0046_webhooks', webhooks],
   ['0050_sandbox_clocks', sandboxClocks],
+  ['0051_sandbox_test_payers', sandboxTestPayers],
 ];
 
 type MigrationStore = {

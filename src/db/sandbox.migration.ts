@@ -1,7 +1,8 @@
 import type { Kysely, Migration } from 'kysely';
 
 // The sandbox's developer tools (src/test-mode, src/sandbox): each business account's test
-// clock. Production has the same (empty) table and never reads it.
+// clock, and the test payers a business made with their credentials. Production has the
+// same (empty) tables and never reads them.
 
 type AnyDb = Kysely<any>;
 
@@ -20,6 +21,22 @@ export function sandboxClocks(): Migration {
         .execute();
       await db.schema.createIndex('payment_intents_expiry').on('payment_intents').columns(['state', 'expires_at']).execute();
       await db.schema.createIndex('payout_batches_due').on('payout_batches').columns(['status', 'submitted_at']).execute();
+    },
+  };
+}
+
+/** Sandbox people a business made as its test payers, with the password and PIN shown to it. */
+export function sandboxTestPayers(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.createTable('sandbox_test_payers')
+        .addColumn('user_id', 'text', (c) => c.primaryKey())
+        .addColumn('owner_user_id', 'text', (c) => c.notNull())
+        .addColumn('password', 'text', (c) => c.notNull())
+        .addColumn('pin', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sandbox_test_payers_owner').on('sandbox_test_payers').columns(['owner_user_id', 'created_at']).execute();
     },
   };
 }

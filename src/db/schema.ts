@@ -493,6 +493,15 @@ export interface SandboxClocksTable {
   updated_at: number;
 }
 
+/** A sandbox person a business made as its test payer, with the credentials its pages show (0051). */
+export interface SandboxTestPayersTable {
+  user_id: string;
+  owner_user_id: string;
+  password: string;
+  pin: string;
+  created_at: number;
+}
+
 export interface DB {
   settings: SettingsTable;
   users: UsersTable;
@@ -531,4 +540,5 @@ export interface DB {
   withdrawal_exports: WithdrawalExportsTable;
   request_log: RequestLogTable;
   sandbox_clocks: SandboxClocksTable;
+  sandbox_test_payers: SandboxTestPayersTable;
 }

@@ -5,7 +5,9 @@ import { checkNewUser, insertUser } from '../accounts/accounts.service.ts';
 import { insertApp } from '../apps/apps.service.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { randomCode } from '../shared/ids.ts';
+import { writeAudit } from '../audit/audit.service.ts';
 import { MAGIC } from '../test-mode/magic-values.ts';
+import { recordTestPayer } from '../test-mode/test-payers.ts';
 import { addTestFunds } from './funds.ts';
 
 export interface MerchantCreds {
@@ -77,7 +79,14 @@ export async function createMerchant(ctx: Ctx, fixed?: Partial<MerchantCreds> & 
   });
 }
 
-export async function createPayer(ctx: Ctx, balanceMinor: number, fixed?: Partial<PayerCreds> & { fullName?: string }): Promise<PayerCreds> {
+/**
+ * A sandbox person with test money (production: without). With `testPayerOf`, a business's
+ * own test payer: funded from that business's test funding and listed, credentials included,
+ * on its sandbox pages.
+ */
+export async function createPayer(
+  ctx: Ctx, balanceMinor: number, fixed?: Partial<PayerCreds> & { fullName?: string; testPayerOf?: string },
+): Promise<PayerCreds> {
   if (ctx.env !== 'sandbox' && balanceMinor > 0) throw new Error('test funds exist only in the sandbox');
   return withRetries(async () => {
     const suffix = randomCode(6, 'abcdefghijkmnopqrstuvwxyz23456789');
@@ -93,7 +102,11 @@ export async function createPayer(ctx: Ctx, balanceMinor: number, fixed?: Partia
     const now = ctx.clock.now();
     return ctx.store.tx(async (tx) => {
       const { user, accountId } = await insertUser(tx, checked, now);
-      if (balanceMinor > 0) await addTestFunds(tx, accountId, balanceMinor, now);
+      if (balanceMinor > 0) await addTestFunds(tx, accountId, balanceMinor, now, undefined, fixed?.testPayerOf);
+      if (fixed?.testPayerOf) {
+        await recordTestPayer(tx, { userId: user.id, ownerUserId: fixed.testPayerOf, password, pin, nowMs: now });
+        await writeAudit(tx, { operatorId: fixed.testPayerOf, via: 'merchant' }, { action: 'sandbox.test_payer', targetType: 'user', targetId: user.id }, now);
+      }
       return {
         username, password, pin, phone, document, payer_id: user.id, digital_account: checked.handle,
         balance: formatMinor(balanceMinor),

@@ -15,4 +15,6 @@ export const sandboxMsg = defineMessages({
   },
   'bo.action.sandbox.clock_advance': { es: 'Reloj de prueba adelantado', en: 'Test clock advanced' },
   'bo.action.sandbox.clock_reset': { es: 'Reloj de prueba en hora real', en: 'Test clock back to real time' },
+  'bo.action.sandbox.unlock_pin': { es: 'PIN desbloqueado (sandbox)', en: 'PIN unlocked (sandbox)' },
+  'bo.action.sandbox.test_payer': { es: 'Pagador de prueba creado', en: 'Test payer created' },
 });

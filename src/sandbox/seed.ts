@@ -1,5 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { getSetting, setSetting } from '../db/settings.ts';
+import { DEMO_SEED_KEY } from '../test-mode/test-payers.ts';
 import { createMerchant, createPayer, type MerchantCreds, type PayerCreds } from './demo.ts';
 
 export interface DemoCredentials {
@@ -7,7 +8,7 @@ export interface DemoCredentials {
   payers: PayerCreds[];
 }
 
-const SEED_KEY = 'sandbox.demo';
+const SEED_KEY = DEMO_SEED_KEY;
 
 // The demo accounts of the sandbox. Their secrets are kept in plain text in the sandbox
 // store on purpose: the server prints them at every start. Production has no seed.

@@ -12,6 +12,7 @@ import { emptyForm, formView, type FormView } from '../onboarding/form-view.ts';
 import { addFundsToWallet } from './funds.service.ts';
 import { executeTransfer, newConfirmationNonce, previewTransfer, SEND_ORDER, type SendInput, type TransferPreview } from './transfer.service.ts';
 import { sentTransferByRef } from './transfer.repository.ts';
+import { pinState } from '../sandbox/pin.service.ts';
 
 function readSend(body: Record<string, unknown>): SendInput {
   const s = (k: string, max: number) => (typeof body[k] === 'string' ? (body[k] as string).slice(0, max) : '');
@@ -42,8 +43,14 @@ export async function registerWallet(app: FastifyInstance, ctx: Ctx): Promise<vo
 
   app.get('/wallet', web, async (request, reply) => {
     const user = request.pageUser!;
-    const [accounts, movements] = await Promise.all([walletsOf(ctx.store.db, user.id), movementsOf(ctx.store.db, user.id)]);
-    return page(request, reply, 'wallet', { accounts, movements, walletActions: await walletActionsHtml(request) });
+    const [accounts, movements, pin] = await Promise.all([
+      walletsOf(ctx.store.db, user.id), movementsOf(ctx.store.db, user.id), isSandbox(ctx) ? pinState(ctx, user.id) : undefined,
+    ]);
+    return page(request, reply, 'wallet', {
+      accounts, movements, walletActions: await walletActionsHtml(request),
+      // Sandbox: the PIN's state and "Desbloquear PIN" (src/sandbox/tools.routes.ts).
+      pin, pinUnlocked: Boolean(pin) && (request.query as Record<string, unknown>).pin === 'unlocked', realNowMs: ctx.clock.now(),
+    });
   });
 
   app.get('/wallet/send', web, async (request, reply) => {

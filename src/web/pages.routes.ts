@@ -7,6 +7,8 @@ import { doc, text } from '../shared/input.ts';
 import { page, STATIC_DIR } from './render.ts';
 import { endSession, sessionUser, startSession } from './session.ts';
 import { sandboxUrls } from '../context.ts';
+import { MAGIC_VALUES } from '../test-mode/magic-values.ts';
+import { listTestPayers } from '../test-mode/test-payers.ts';
 
 /** Only local paths may be a destination after sign-in. */
 export function safeNext(next: unknown, fallback = '/wallet'): string {
@@ -27,8 +29,15 @@ export async function registerPages(app: FastifyInstance, ctx: Ctx): Promise<voi
     if (request.routeOptions.config?.web) request.pageUser = await sessionUser(ctx, request, 'user');
   });
 
-  app.get('/', { config: { web: true } }, async (request, reply) =>
-    page(request, reply, 'home', { codesUrl: ctx.env === 'sandbox' ? sandboxUrls(ctx).codes : null }));
+  app.get('/', { config: { web: true } }, async (request, reply) => {
+    if (ctx.env !== 'sandbox') return page(request, reply, 'home', { codesUrl: null });
+    // The sandbox's test payers with their credentials (a signed-in business sees its own too) and its magic values.
+    const business = request.pageUser?.kind === 'business' ? request.pageUser.id : undefined;
+    return page(request, reply, 'home', {
+      codesUrl: sandboxUrls(ctx).codes, testPayers: await listTestPayers(ctx.store.db, business), magicValues: MAGIC_VALUES,
+      realNowMs: ctx.clock.now(), business: Boolean(business),
+    });
+  });
 
   app.get('/lang/:locale', { config: { web: true } }, async (request, reply) => {
     const { locale } = request.params as { locale: string };
