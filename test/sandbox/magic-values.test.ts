@@ -1,10 +1,11 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { settleDue } from '../../src/payouts/payout.service.ts';
 import type { PayerCreds } from '../../src/sandbox/demo.ts';
 import { DAY_MS } from '../../src/shared/clock.ts';
 import { randomCode } from '../../src/shared/ids.ts';
-import { MAGIC } from '../../src/test-mode/magic-values.ts';
+import { MAGIC, MAGIC_VALUES } from '../../src/test-mode/magic-values.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { get } from '../helpers/http.ts';
 import { balanceOf, createRequest, executeDoc } from '../billing/fixtures.ts';
@@ -16,6 +17,14 @@ import { authorizedSale, fundMerchant, fundedPayer, intentState, liveMerchant, s
 
 const INSUFFICIENT = ['Saldo insuficiente para realizar este pago.'];
 const https = { returnUrl: 'https://shop.example/pos/ok', cancelUrl: 'https://shop.example/pos/ko' };
+
+describe('the magic values table', () => {
+  it('docs/sandbox.md names every magic value the code applies', () => {
+    const doc = fs.readFileSync('docs/sandbox.md', 'utf8');
+    for (const v of [...MAGIC_VALUES.filter((x) => !x.valueIsKey).map((x) => x.value), MAGIC.shortPayerPrefix]) expect(doc).toContain(`\`${v}\``);
+    expect(MAGIC_VALUES.find((x) => x.id === 'amount')!.value).toBe((MAGIC.shortAmountMinor / 100).toFixed(2));
+  });
+});
 
 describe.each(['sandbox', 'production'] as const)('magic values in %s', (env) => {
   const sandbox = env === 'sandbox';
