@@ -104,7 +104,6 @@ export interface AppsTable {
   events_listen_until?: number;
 }
 
-
 export interface AppDistributionAccountsTable {
   app_id: string;
   account_id: string;
