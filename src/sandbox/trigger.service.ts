@@ -9,6 +9,7 @@ import { openIntent } from '../payment-intents/intent.machine.ts';
 import { firstWallet } from '../payment-intents/payment-intent.repository.ts';
 import { createIntent } from '../payment-intents/payment-intent.service.ts';
 import { submitBatch, registerItem } from '../payouts/payout.service.ts';
+import { MAGIC } from '../test-mode/magic-values.ts';
 import { approveWithSandboxTester } from './approval.service.ts';
 import { createPayer } from './demo.ts';
 import { addTestFunds } from './funds.ts';
@@ -23,8 +24,6 @@ export const TRIGGERABLE: readonly EventType[] = [
   'request.paid', 'request.declined', 'payout.batch_settled', 'payout.item_failed',
 ];
 
-/** A sandbox bank account whose payout item the bank rejects at settlement (the sandbox's magic values). */
-export const REJECTED_BANK_ACCOUNT = '01029999999999999999';
 const ACCEPTED_BANK_ACCOUNT = '01340000000000000000';
 
 export interface Triggered {
@@ -135,7 +134,7 @@ async function produce(ctx: Ctx, caller: ApiCaller, type: EventType): Promise<st
       return row.id;
     }
     case 'payout.batch_settled': return payout(ctx, caller, ACCEPTED_BANK_ACCOUNT);
-    case 'payout.item_failed': return payout(ctx, caller, REJECTED_BANK_ACCOUNT);
+    case 'payout.item_failed': return payout(ctx, caller, MAGIC.rejectedBankAccount);
   }
 }
 

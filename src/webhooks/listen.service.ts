@@ -1,5 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { webhookBody, webhookHeaders } from '../callbacks/webhook-deliver.ts';
+import { clockOffset } from '../test-mode/test-clock.ts';
 import { newWebhookSecret } from './webhook-settings.service.ts';
 
 // `mpandco listen` on the sandbox's store: while a session runs it keeps a lease on the app
@@ -30,10 +31,16 @@ export async function findApp(ctx: Ctx, choice: AppChoice): Promise<{ id: string
   return all.length === 1 ? all[0] : undefined;
 }
 
-/** Takes (or renews) the session's lease; gives the app a webhook signing secret if it has none. */
+/**
+ * Takes (or renews) the session's lease; gives the app a webhook signing secret if it has none.
+ * The lease is read against the time of the owner's intents, which a sandbox test clock may
+ * run ahead: it ends that far ahead too.
+ */
 export async function renewListening(ctx: Ctx, appId: string): Promise<string> {
   return ctx.store.tx(async (tx) => {
-    await tx.updateTable('apps').set({ events_listen_until: ctx.clock.now() + LISTEN_LEASE_MS }).where('id', '=', appId).execute();
+    const { owner_user_id: owner } = await tx.selectFrom('apps').select('owner_user_id').where('id', '=', appId).executeTakeFirstOrThrow();
+    const until = ctx.clock.now() + (await clockOffset(tx, owner)) + LISTEN_LEASE_MS;
+    await tx.updateTable('apps').set({ events_listen_until: until }).where('id', '=', appId).execute();
     await tx.updateTable('apps').set({ webhook_secret: newWebhookSecret() }).where('id', '=', appId).where('webhook_secret', 'is', null).execute();
     const row = await tx.selectFrom('apps').select('webhook_secret').where('id', '=', appId).executeTakeFirstOrThrow();
     return row.webhook_secret!;

@@ -89,6 +89,15 @@ describe('mpandco listen and mpandco trigger', () => {
     expect(human.stdout).toMatch(/^request\.declined: \S+ \(Tienda /);
     expect(human.stdout).toMatch(/ {2}request\.declined {2}evt_[0-9a-f]{24}/);
 
+    // The sandbox's rejected bank account makes one item of the instant batch fail at settlement.
+    await subscribe(te, m.app_id, null, ['payout.batch_settled', 'payout.item_failed']);
+    const payout = await runCli(['trigger', 'payout.item_failed', '--client-id', m.client_id, '--json'], te.childEnv);
+    expect(payout.code, payout.stderr).toBe(0);
+    const settled = JSON.parse(payout.stdout);
+    expect(settled.events.map((e: { type: string }) => e.type)).toEqual(['payout.item_failed', 'payout.batch_settled']);
+    const failed = (await eventsOf(te, m.app_id)).find((e) => e.id === settled.events[0].id)!;
+    expect(JSON.parse(failed.data_json)).toMatchObject({ ref: settled.objectId, bank_account: '01029999999999999999', status: 'REJECTED' });
+
     const bad = await runCli(['trigger', 'sale.paid'], te.childEnv);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('name an event: sale.authorized, sale.executed');

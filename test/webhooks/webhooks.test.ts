@@ -13,6 +13,7 @@ import { postForm } from '../helpers/http.ts';
 import type { WebClient } from '../helpers/web.ts';
 import { annul, createRequest, executeDoc, payer, type Merchant } from '../billing/fixtures.ts';
 import { createSale, executeAs } from '../payment-intents/fixtures.ts';
+import { renewListening } from '../../src/webhooks/listen.service.ts';
 import { HookServer, verifyWebhook } from './hook-server.ts';
 import { auditOf, eventsOf, merchantSession, subscribe } from './fixtures.ts';
 
@@ -233,5 +234,16 @@ describe('webhooks: settings, signed delivery, events written with their change'
     const events = await eventsOf(s, token.m.app_id);
     expect(events.map((e) => [e.object_id, e.type, e.status])).toEqual([[first, 'intent.canceled', 'none']]);
     expect(await eventsOf(s, app.app_id)).toEqual([]);
+  });
+
+  it("a listen session's lease follows the business's sandbox test clock", async () => {
+    const shop = await merchantSession(s);
+    await s.ctx.store.tx((tx) => tx.insertInto('sandbox_clocks').values({ owner_user_id: shop.m.user_id, offset_ms: 30 * HOUR, updated_at: s.clock.now() }).execute());
+    await renewListening(s.ctx, shop.m.app_id);
+    const sale = (await createSale(s, shop.m)).body.id;
+    await cancelIntent(s.ctx, sale);
+    const [event] = await eventsOf(s, shop.m.app_id);
+    expect(event).toMatchObject({ object_id: sale, type: 'intent.canceled', status: 'none' });
+    expect(Number(event.created_at)).toBe(s.clock.now() + 30 * HOUR);
   });
 });
