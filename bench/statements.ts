@@ -73,10 +73,15 @@ try {
       payload: form({ grant_type: 'urn:client_apps', client_id: shop.client_id, client_secret: shop.client_secret }),
     }))).statements.length);
     const created = await counted(() => app.inject({ method: 'POST', url: '/api/payment-intent/.json', headers: { ...auth, ...FORM }, payload: SALE }));
+    if (created.value.statusCode !== 200) throw new Error(`create answered ${created.value.statusCode}`);
     rows.create.push(created.statements.length);
     const id = created.value.json().id as string;
-    rows.show.push((await counted(() => app.inject({ method: 'GET', url: `/api/payment-intent/${id}.json`, headers: auth }))).statements.length);
-    rows.list.push((await counted(() => app.inject({ method: 'GET', url: '/api/payment-intent/.json', headers: auth }))).statements.length);
+    const shown = await counted(() => app.inject({ method: 'GET', url: `/api/payment-intent/show.json?id=${id}`, headers: auth }));
+    if (shown.value.statusCode !== 200) throw new Error(`show answered ${shown.value.statusCode}`);
+    rows.show.push(shown.statements.length);
+    const listed = await counted(() => app.inject({ method: 'GET', url: '/api/payment-intent/.json', headers: auth }));
+    if (listed.value.statusCode !== 200) throw new Error(`list answered ${listed.value.statusCode}`);
+    rows.list.push(listed.statements.length);
     const payer = payers[i];
     await ctx.store.tx(async (tx) => changeState(tx, (await openIntent(tx, id, Date.now()))!, 'authorize', Date.now(), payer.payer_id));
     const executed = await counted(() => app.inject({
