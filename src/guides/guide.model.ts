@@ -1,6 +1,8 @@
 // Integration guides as data: each step is a curl command and the answer it gives. The page
 // shows both; test/guides/guides.test.ts runs every command with the real curl against a real
-// sandbox and checks the answer, so a guide cannot drift from the platform.
+// sandbox and checks the answer, so a guide cannot drift from the platform. A few steps are done
+// on the app's pages instead (a `PageStep`): the test does the same through the service the page
+// calls, so the curl steps after it see what the reader would.
 
 export type Lang = 'es' | 'en';
 export type Text = Record<Lang, string>;
@@ -20,6 +22,15 @@ export interface Step {
   answer: Shown;
 }
 
+/** A step the reader does on their app's page, not with curl. */
+export interface PageStep {
+  text: Text;
+  /** What the page sets: the webhook's event types ("Configurar webhook"), with no endpoint. */
+  page: { webhookEvents: string[] };
+}
+
+export const isPageStep = (step: Step | PageStep): step is PageStep => 'page' in step;
+
 export interface Variable {
   name: string;
   /** What the reader puts there; `{{BASE}}` in it is this server's public URL. The test checks it is what the sandbox answers. */
@@ -35,7 +46,7 @@ export interface Guide {
   intro: Text[];
   /** Variables the reader sets before the first step; the others come from earlier answers. */
   variables: Variable[];
-  steps: Step[];
+  steps: (Step | PageStep)[];
   outro?: Text[];
 }
 

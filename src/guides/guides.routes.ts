@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { page, renderWebError } from '../web/render.ts';
-import { capturesOf, shellCommand, shownAnswer, type Guide, type Lang, type Text } from './guide.model.ts';
+import { capturesOf, isPageStep, shellCommand, shownAnswer, type Guide, type Lang, type Text } from './guide.model.ts';
 import { GUIDES, findGuide } from './guides.data.ts';
 
 /** The path of the guides in each language: Spanish first, English beside. */
@@ -28,11 +28,12 @@ function view(guide: Guide, lang: Lang, publicUrl: string) {
       text: prose(pick(v.text)),
     })),
     steps: guide.steps.map((s) => {
+      if (isPageStep(s)) return { text: prose(pick(s.text)), onPage: true, command: '', status: 0, answer: '', save: '' };
       // The names this answer gives for the first time: the reader sets them before the next step.
       const fresh = [...new Set(capturesOf(s.answer))].filter((n) => !known.has(n));
       fresh.forEach((n) => known.add(n));
       return {
-        text: prose(pick(s.text)), command: shellCommand(s.curl), status: s.status, answer: shownAnswer(s.answer),
+        text: prose(pick(s.text)), onPage: false, command: shellCommand(s.curl), status: s.status, answer: shownAnswer(s.answer),
         save: fresh.map((n) => `${n}="<${n}>"`).join('\n'),
       };
     }),

@@ -3,15 +3,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capture, commandVariables, shellCommand, type Shown } from '../../src/guides/guide.model.ts';
+import { isEventType } from '../../src/callbacks/events.ts';
+import { capture, commandVariables, isPageStep, shellCommand, type Shown } from '../../src/guides/guide.model.ts';
 import { GUIDES } from '../../src/guides/guides.data.ts';
-import { createMerchant, createPayer } from '../../src/sandbox/demo.ts';
+import { createMerchant, createPayer, type MerchantCreds } from '../../src/sandbox/demo.ts';
+import { saveWebhook } from '../../src/webhooks/webhook-settings.service.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 
 // Every guide's every command, run exactly as the page shows it: `sh -c` with the real curl,
 // the variables in the environment (the values the reader sets, then what earlier answers
 // gave). A .curlrc in CURL_HOME adds only `--write-out` of the status, so the command line
-// stays the one shown. The answer must hold every field the guide shows.
+// stays the one shown. The answer must hold every field the guide shows. A step done on the
+// app's page is done through the service that page calls. Production's steps (going live) run
+// against a production server of their own, with an app not yet activated.
 
 function curlPath(): string {
   try {
@@ -65,6 +69,8 @@ function match(shown: Shown, actual: unknown, at: string, vars: Record<string, s
 
 describe('every guide, run with curl against a real sandbox', () => {
   let s: TestServer;
+  let prod: TestServer;
+  let merchant: MerchantCreds;
   const given: Record<string, string> = {};
   beforeAll(async () => {
     curlPath();
@@ -72,15 +78,19 @@ describe('every guide, run with curl against a real sandbox', () => {
     // so the values the guides show for them are the ones the commands run with.
     s = await testServer({ vars: { MPANDCO_SANDBOX_PATH: undefined, MPANDCO_SANDBOX_TOKEN: undefined } });
     const m = await createMerchant(s.ctx);
+    merchant = m;
+    prod = await testServer({ env: 'production' });
+    const live = await createMerchant(prod.ctx);
     // The customer the billing guide names: the demo payer `npm start` makes, with its PIN.
     const maria = await createPayer(s.ctx, 1_000_00, { username: 'maria', pin: '1234' });
     Object.assign(given, {
       PAYER: maria.username, PAYER_PIN: maria.pin,
       BASE: s.baseUrl, CLIENT_ID: m.client_id, CLIENT_SECRET: m.client_secret,
       SANDBOX_PATH: s.ctx.secrets.sandboxPath, AUTORIZE_TOKEN: s.ctx.secrets.sandboxAutorizeToken,
+      PROD_BASE: prod.baseUrl, PROD_CLIENT_ID: live.client_id, PROD_CLIENT_SECRET: live.client_secret,
     });
   });
-  afterAll(async () => s.close());
+  afterAll(async () => { await s.close(); await prod.close(); });
 
   for (const guide of GUIDES) {
     it(`${guide.slug.es}: every command answers what the guide shows`, async () => {
@@ -91,6 +101,12 @@ describe('every guide, run with curl against a real sandbox', () => {
       }
       const vars: Record<string, string> = Object.fromEntries(guide.variables.map((v) => [v.name, given[v.name]!]));
       for (const [i, step] of guide.steps.entries()) {
+        if (isPageStep(step)) {
+          // "Configurar webhook" on the app's page, with no endpoint: the types are recorded for the events API.
+          expect(step.page.webhookEvents.every(isEventType), `step ${i + 1}: event types`).toBe(true);
+          await saveWebhook(s.ctx, merchant.user_id, merchant.app_id, { url: '', events: step.page.webhookEvents });
+          continue;
+        }
         for (const name of commandVariables(step.curl)) expect(vars[name], `step ${i + 1} reads ${name}`).toBeDefined();
         const command = shellCommand(step.curl);
         const r = await run(command, vars);
@@ -129,6 +145,10 @@ describe('the guide pages', () => {
         expect(html).toContain('name="viewport" content="width=device-width');
         expect(html).toContain(`<h1>${g.title[lang]}</h1>`);
         for (const step of g.steps) {
+          if (isPageStep(step)) {
+            expect(html).toContain(lang === 'es' ? 'en la página de su aplicación' : 'on your app’s page');
+            continue;
+          }
           const escaped = shellCommand(step.curl).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
           expect(html).toContain(escaped);
           expect(html).toContain(`HTTP ${step.status}`);
@@ -159,5 +179,15 @@ describe('where the guides are linked from', () => {
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/docs'))).toEqual([]);
     expect(doc.info.description).toContain('(/docs/guia)');
     expect(doc.info.description).toContain('(/docs/guide)');
+  });
+
+  it('every guide README.md names exists, in its language', () => {
+    const readme = fs.readFileSync('README.md', 'utf8');
+    const named = [...readme.matchAll(/\/docs\/(guia|guide)\/([a-z0-9-]+)/g)];
+    expect(named.length).toBeGreaterThan(0);
+    for (const [link, dir, slug] of named) {
+      const lang = dir === 'guia' ? 'es' : 'en';
+      expect(GUIDES.some((g) => g.slug[lang] === slug), link).toBe(true);
+    }
   });
 });
