@@ -159,8 +159,14 @@ describe('annulment under concurrency', () => {
   let s: TestServer;
   let m: Merchant;
   let p: PayerCreds;
+  // Resolvers waiting for the server to receive an annulment request.
+  const annulArrivals: (() => void)[] = [];
   beforeAll(async () => {
-    s = await testServer();
+    s = await testServer({
+      extend: (app) => app.addHook('onRequest', async (request) => {
+        if (request.url.startsWith('/api/payment-intent/cancel')) annulArrivals.splice(0).forEach((arrived) => arrived());
+      }),
+    });
     m = await merchantWithToken(s);
     p = await payer(s, 1_000_00, { pin: '3690' });
   });
@@ -181,8 +187,8 @@ describe('annulment under concurrency', () => {
   });
 
   /**
-   * Holds the next write transaction open (its work done, before COMMIT) until released, and
-   * tells when any other transaction is asked for meanwhile: a barrier, not a delay.
+   * Holds the next write transaction open (its work done, before COMMIT) until released: a
+   * barrier, not a delay.
    */
   function holdNextTx(server: TestServer) {
     const store = server.ctx.store as { tx: TestServer['ctx']['store']['tx'] };
@@ -190,16 +196,13 @@ describe('annulment under concurrency', () => {
     let held = false;
     let reached!: () => void;
     let release!: () => void;
-    let another!: () => void;
     const gate = {
       reached: new Promise<void>((r) => (reached = r)),
       released: new Promise<void>((r) => (release = r)),
-      anotherAsked: new Promise<void>((r) => (another = r)),
       release: () => release(),
       restore: () => (store.tx = original),
     };
     store.tx = (fn) => {
-      if (held) another();
       if (held) return original(fn);
       held = true;
       return original(async (tx) => {
@@ -215,8 +218,9 @@ describe('annulment under concurrency', () => {
   it('annulment racing the execution leaves a consistent state and a balanced ledger', async () => {
     const outcomes = new Set<number>();
     // The annulment arrives while the execution's transaction is open (held before its
-    // COMMIT until the annulment has either asked for its own transaction or answered),
-    // then once before the execution starts and once after it has committed.
+    // COMMIT until the server has received the annulment, which then waits for the store or
+    // the intent's lock), then once before the execution starts and once after it has
+    // committed.
     for (const order of ['during', 'before', 'after'] as const) {
       const before = await balanceOf(s, p.digital_account);
       const intent = await createRequest(s, m, p.username, { total: '4.00' });
@@ -227,9 +231,10 @@ describe('annulment under concurrency', () => {
         const gate = holdNextTx(s);
         try {
           const executing = execute();
-          await gate.reached;
+          await Promise.race([gate.reached, executing]);
+          const arrived = new Promise<void>((r) => annulArrivals.push(r));
           const annulling = annul(s, m, intent.id);
-          await Promise.race([gate.anotherAsked, annulling]);
+          await Promise.race([arrived, annulling]);
           gate.release();
           [exec, cancel] = await Promise.all([executing, annulling]);
         } finally {
