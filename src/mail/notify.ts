@@ -1,16 +1,29 @@
 import type { Tx } from '../db/store.ts';
-import { queueMails, recipientsOf, type Recipient } from './outbox.ts';
+import { queueMails, recipientOfRow, recipientsOf, type Recipient, type RecipientRow } from './outbox.ts';
 
 // The e-mails of events other features own, each queued in that event's transaction.
 
+interface PaymentMail {
+  amountMinor: number;
+  ref: string;
+  nowMs: number;
+}
+
 /**
- * "Pago enviado" to whoever paid and "Pago recibido" to whoever was paid: on the payment
- * path, so one read of both people and one INSERT of both messages.
+ * "Pago enviado" to whoever paid and "Pago recibido" to whoever was paid: one read of both
+ * people and one INSERT of both messages.
  */
-export async function notifyPayment(tx: Tx, p: { payerUserId: string; payeeUserId: string; amountMinor: number; ref: string; nowMs: number }): Promise<void> {
+export async function notifyPayment(tx: Tx, p: PaymentMail & { payerUserId: string; payeeUserId: string }): Promise<void> {
   const people = await recipientsOf(tx, [p.payerUserId, p.payeeUserId]);
-  const payer = people.get(p.payerUserId);
-  const payee = people.get(p.payeeUserId);
+  await queuePaymentMails(tx, people.get(p.payerUserId), people.get(p.payeeUserId), p);
+}
+
+/** notifyPayment with both people as the payment already read them: only the INSERT. */
+export async function notifyPaymentOf(tx: Tx, payer: RecipientRow | undefined, payee: RecipientRow | undefined, p: PaymentMail): Promise<void> {
+  await queuePaymentMails(tx, payer && recipientOfRow(payer), payee && recipientOfRow(payee), p);
+}
+
+async function queuePaymentMails(tx: Tx, payer: Recipient | undefined, payee: Recipient | undefined, p: PaymentMail): Promise<void> {
   const mails = [
     { to: payer, kind: 'payment_sent' as const, counterpart: payee?.name ?? '' },
     { to: payee, kind: 'payment_received' as const, counterpart: payer?.name ?? '' },

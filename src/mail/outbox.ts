@@ -15,15 +15,30 @@ export interface Recipient {
   username: string;
 }
 
-/** People as their e-mails see them, by id (one query); `address` is '' for someone without one. */
+/** What a recipient is made of: a user's row with their chosen language. */
+export interface RecipientRow {
+  id: string;
+  email: string | null;
+  full_name: string;
+  business_name: string | null;
+  username: string;
+  locale: string | null;
+}
+
+/** A person as their e-mails see them; `address` is '' for someone without one. */
+export function recipientOfRow(row: RecipientRow): Recipient {
+  return {
+    userId: row.id, address: row.email ?? '', locale: row.locale === 'en' ? 'en' : 'es',
+    name: row.business_name ?? row.full_name, username: row.username,
+  };
+}
+
+/** People as their e-mails see them, by id (one query). */
 export async function recipientsOf(db: ReadDb, userIds: string[]): Promise<Map<string, Recipient>> {
   const rows = await db.selectFrom('users as u').leftJoin('user_preferences as p', 'p.user_id', 'u.id')
     .select(['u.id', 'u.email', 'u.full_name', 'u.business_name', 'u.username', 'p.locale'])
     .where('u.id', 'in', userIds).execute();
-  return new Map(rows.map((row) => [row.id, {
-    userId: row.id, address: row.email ?? '', locale: row.locale === 'en' ? 'en' : 'es',
-    name: row.business_name ?? row.full_name, username: row.username,
-  }]));
+  return new Map(rows.map((row) => [row.id, recipientOfRow(row)]));
 }
 
 /** Who a person is for their e-mail: address, chosen language, the name to greet. */

@@ -4,9 +4,8 @@ import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { InvariantError, moneyRefusal } from '../ledger/invariants.ts';
 import { FormErrors } from '../shared/form.ts';
 import { doc, text } from '../shared/input.ts';
-import { execute, openIntent, refusalOf } from './intent.machine.ts';
-import { firstWallet, type IntentRow } from './payment-intent.repository.ts';
-import { merchantNow } from '../test-mode/test-clock.ts';
+import { execute, openIntentToPay, refusalOf, type ExecutedPayment } from './intent.machine.ts';
+import { paymentParties, type IntentRow, type PaymentParty } from './payment-intent.repository.ts';
 
 export const EXECUTE_SALE_SHAPE = { paymentIntent: null, payer: null } as const;
 
@@ -35,7 +34,17 @@ export function readExecuteSale(query: unknown, body: unknown): ExecuteSaleInput
   return { intentId: (fromQuery ?? fromBody)!, payerId: payerId! };
 }
 
-type Outcome = { ok: true; row: IntentRow } | { ok: false; errors: FormErrors };
+/** What an execution wrote and read: enough to answer without reading it back (serializeExecutedSale). */
+export interface ExecutedSale {
+  row: IntentRow;
+  /** The merchant's time of the execution (its test clock in the sandbox). */
+  nowMs: number;
+  payments: ExecutedPayment[];
+  payer: PaymentParty;
+  payee: PaymentParty;
+}
+
+type Outcome = { ok: true; sale: ExecutedSale } | { ok: false; errors: FormErrors };
 
 const refuse = (f: (e: FormErrors) => void): Outcome => {
   const errors = new FormErrors();
@@ -46,26 +55,31 @@ const refuse = (f: (e: FormErrors) => void): Outcome => {
 /**
  * Executes an authorized sale in one transaction holding the intent's row lock: debit the
  * approver, credit the destination, run the distributions, state `executed`. A lazily
- * expired intent is committed as canceled before the refusal is returned.
+ * expired intent is committed as canceled before the refusal is returned. The intent, its
+ * app and test clock come in one statement, payer and payee (with the payer's wallet) in
+ * another, and the answer is built from what the execution holds (no read after COMMIT).
  */
-export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSaleInput): Promise<IntentRow> {
-  const now = await merchantNow(ctx, caller.user.id);
+export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSaleInput): Promise<ExecutedSale> {
+  const sandbox = isSandbox(ctx);
   let outcome: Outcome;
   try {
     outcome = await ctx.store.tx(async (tx): Promise<Outcome> => {
-      const row = await openIntent(tx, input.intentId, now);
-      if (!row || row.owner_user_id !== caller.user.id) throw new NotFoundError('intent.not_found');
+      const realNowMs = ctx.clock.now();
+      const opened = await openIntentToPay(tx, input.intentId, { sandbox, realNowMs });
+      if (!opened || opened.row.owner_user_id !== caller.user.id) throw new NotFoundError('intent.not_found');
+      const { row, nowMs, app } = opened;
       if (row.intent !== 'sale') return refuse((e) => e.add(['paymentIntent'], 'intent.not_a_sale'));
-      const refused = refusalOf(row, 'execute', now);
+      const refused = refusalOf(row, 'execute', nowMs);
       if (refused) return refuse((e) => e.global(refused));
       if (row.payer_user_id !== input.payerId) return refuse((e) => e.add(['payer'], 'intent.wrong_payer'));
       if (row.payer_user_id === row.owner_user_id) return refuse((e) => e.add(['payer'], 'intent.payer_is_merchant'));
-      const wallet = await firstWallet(tx, row.payer_user_id);
-      if (!wallet) return refuse((e) => e.global('intent.payer_no_wallet'));
-      const done = await execute(tx, row, { userId: row.payer_user_id, accountId: wallet.id }, now, {
-        sandbox: isSandbox(ctx), realNowMs: ctx.clock.now(),
-      });
-      return done.ok ? { ok: true, row: done.row } : refuse((e) => e.global(done.key, done.params));
+      const parties = await paymentParties(tx, row.payer_user_id, row.owner_user_id);
+      const payer = parties.get(row.payer_user_id);
+      const payee = parties.get(row.owner_user_id);
+      if (!payer?.wallet_id || !payee) return refuse((e) => e.global('intent.payer_no_wallet'));
+      const done = await execute(tx, row, { userId: payer.id, accountId: payer.wallet_id }, nowMs, { sandbox, realNowMs, app, parties });
+      if (!done.ok) return refuse((e) => e.global(done.key, done.params));
+      return { ok: true, sale: { row: done.row, nowMs, payments: done.payments, payer, payee } };
     });
   } catch (e) {
     const refusal = moneyRefusal(e);
@@ -76,5 +90,5 @@ export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSal
     throw e;
   }
   if (!outcome.ok) throw new ValidationError(outcome.errors.toTree({ ...EXECUTE_SALE_SHAPE }));
-  return outcome.row;
+  return outcome.sale;
 }

@@ -5,11 +5,13 @@ import { InvariantError } from '../ledger/invariants.ts';
 import { reverseEntry } from '../ledger/ledger.ts';
 import { PAYMENT_STATUS } from '../payments/payment.types.ts';
 import { t } from '../shared/i18n.ts';
-import { notifyPayment } from '../mail/notify.ts';
+import { notifyPaymentOf } from '../mail/notify.ts';
 import { refuseMagicShortfall } from '../test-mode/magic-values.ts';
 import { parseTransactions } from './payment-intent.types.ts';
 import { executeIntentPayment, revokedDistribution, type ExecutedPayment } from './payment-intent.execute.ts';
-import { lockIntent, type IntentRow } from './payment-intent.repository.ts';
+
+export type { ExecutedPayment };
+import { lockIntent, lockIntentToPay, paymentParties, type IntentRow, type PaymentParty } from './payment-intent.repository.ts';
 import { eventStatus, insertEvent, recordEventForApp, type EventSubscription } from '../callbacks/events.ts';
 import { intentEventData, intentEventType, type PaidTransaction } from './intent.events.ts';
 import { canAnnul, isExpired, stateMessage } from './payment-intent.state.ts';
@@ -75,20 +77,39 @@ async function write(tx: Tx, row: IntentRow, action: Action, nowMs: number, extr
  */
 export async function openIntent(tx: Tx, id: string, nowMs: number): Promise<IntentRow | undefined> {
   const row = await lockIntent(tx, id);
-  if (!row || !isExpired(row, nowMs)) return row;
+  return row && expireIfDue(tx, row, nowMs);
+}
+
+async function expireIfDue(tx: Tx, row: IntentRow, nowMs: number): Promise<IntentRow> {
+  if (!isExpired(row, nowMs)) return row;
   const canceledAt = row.expires_at ?? nowMs;
   const expired = await write(tx, row, 'expire', canceledAt);
   if (expired) await emit(tx, expired, 'expire', canceledAt);
   return expired ?? row;
 }
 
+/**
+ * openIntent for a payment: the intent locked with its app's state and, in the sandbox, the
+ * owner's test clock, in one statement; `nowMs` is the merchant's time (real time plus the clock).
+ */
+export async function openIntentToPay(
+  tx: Tx, id: string, opts: { sandbox: boolean; realNowMs: number },
+): Promise<{ row: IntentRow; nowMs: number; app: AppState } | undefined> {
+  const found = await lockIntentToPay(tx, id, opts.sandbox);
+  if (!found) return undefined;
+  const nowMs = opts.realNowMs + found.offsetMs;
+  return { row: await expireIfDue(tx, found.row, nowMs), nowMs, app: found.app };
+}
+
 // The app's status with what its events need: a payment reads both in one statement.
 const appState = prepared((db, appId: string) => db.selectFrom('apps')
   .select(['status', 'webhook_url', 'webhook_events', 'events_listen_until']).where('id', '=', appId));
 
+type AppState = EventSubscription & { status: string | null };
+
 /** The app when active, with its event subscription; undefined when suspended or revoked. */
-async function activeApp(tx: Tx, appId: string): Promise<EventSubscription | undefined> {
-  const [app] = await appState(tx, appId);
+async function activeApp(tx: Tx, appId: string, known?: AppState): Promise<EventSubscription | undefined> {
+  const app = known ?? (await appState(tx, appId))[0];
   return app?.status === 'active' ? app : undefined;
 }
 
@@ -133,6 +154,10 @@ export interface ExecuteOptions {
   sandbox?: boolean;
   /** When the e-mails go out: the real time, where nowMs runs on the merchant's test clock. */
   realNowMs?: number;
+  /** The app as read under the intent's lock (openIntentToPay); read here when absent. */
+  app?: AppState;
+  /** Payer and payee (paymentParties), when the caller has read them; read here when absent. */
+  parties?: Map<string, PaymentParty>;
 }
 
 /**
@@ -145,19 +170,20 @@ export async function execute(
 ): Promise<{ ok: true; row: IntentRow; payments: ExecutedPayment[] } | Extract<Step, { ok: false }>> {
   const refused = refusalOf(row, 'execute', nowMs);
   if (refused) return { ok: false, key: refused };
-  const app = await activeApp(tx, row.app_id);
+  const app = await activeApp(tx, row.app_id, opts.app);
   if (!app) return { ok: false, key: 'intent.app_unavailable' };
   const revoked = await revokedDistribution(tx, row);
   if (revoked) return { ok: false, key: 'intent.distribution_not_authorized', params: { handle: revoked } };
-  if (opts.sandbox) await refuseMagicShortfall(tx, Number(row.total_minor), payer.userId);
+  const parties = opts.parties ?? await paymentParties(tx, payer.userId, row.owner_user_id);
+  if (opts.sandbox) refuseMagicShortfall(Number(row.total_minor), parties.get(payer.userId)?.username ?? '');
   const payments = await executeIntentPayment(tx, row, payer, nowMs);
   const next = await write(tx, row, 'execute', nowMs, { payer_user_id: payer.userId });
   if (!next) throw new InvariantError('execute_at_most_once', `intent ${row.id} is no longer waiting`);
   await emit(tx, next, 'execute', nowMs, app, payments);
   const txns = parseTransactions(row.transactions_json);
   for (const p of payments) {
-    await notifyPayment(tx, {
-      payerUserId: payer.userId, payeeUserId: row.owner_user_id, amountMinor: txns[p.txnIndex].totalMinor, ref: p.ref, nowMs: opts.realNowMs ?? nowMs,
+    await notifyPaymentOf(tx, parties.get(payer.userId), parties.get(row.owner_user_id), {
+      amountMinor: txns[p.txnIndex].totalMinor, ref: p.ref, nowMs: opts.realNowMs ?? nowMs,
     });
   }
   return { ok: true, row: next, payments };

@@ -1,7 +1,7 @@
 import { prepared } from '../db/prepared.ts';
 import { sql } from 'kysely';
 import type { PaymentIntentsTable } from '../db/schema.ts';
-import { forUpdate, type Tx, type ReadDb } from '../db/store.ts';
+import { forUpdate, isPostgres, type Tx, type ReadDb } from '../db/store.ts';
 
 export type IntentRow = PaymentIntentsTable;
 type Db = ReadDb;
@@ -28,6 +28,44 @@ const intentByIdLocked = prepared((tx, id: string) =>
 export async function findIntent(db: Db, id: string): Promise<IntentRow | undefined> {
   if (!id || id.length > ID_MAX) return undefined;
   return (await intentById(db, id))[0];
+}
+
+// A payment's first statement: the intent locked (only its row: FOR UPDATE OF i) with its
+// app's state and event subscription, and in the sandbox the owner's test clock.
+const intentToPay = (withClock: boolean) => prepared((tx, id: string) => {
+  const q = tx.selectFrom('payment_intents as i').leftJoin('apps as a', 'a.id', 'i.app_id').selectAll('i')
+    .select(['a.status as app_status', 'a.webhook_url as app_webhook_url', 'a.webhook_events as app_webhook_events',
+      'a.events_listen_until as app_events_listen_until'])
+    .where('i.id', '=', id);
+  const clocked = withClock
+    ? q.leftJoin('sandbox_clocks as c', 'c.owner_user_id', 'i.owner_user_id').select('c.offset_ms as clock_offset_ms')
+    : q.select(sql<number | null>`null`.as('clock_offset_ms'));
+  return isPostgres(tx as Tx) ? clocked.forUpdate(['i']) : clocked;
+});
+const intentToPayAt = { sandbox: intentToPay(true), production: intentToPay(false) };
+
+export interface IntentToPay {
+  row: IntentRow;
+  /** The app's status and subscription as they were under the intent's lock; status null when it has no app. */
+  app: { status: string | null; webhook_url: string | null; webhook_events: string | null; events_listen_until: number | null };
+  /** How far the owner's test clock runs ahead (0 without one, and always in production). */
+  offsetMs: number;
+}
+
+/** The intent locked for a payment, with its app and test clock, in one statement. */
+export async function lockIntentToPay(tx: Tx, id: string, sandbox: boolean): Promise<IntentToPay | undefined> {
+  if (!id || id.length > ID_MAX) return undefined;
+  const [found] = await intentToPayAt[sandbox ? 'sandbox' : 'production'](tx, id);
+  if (!found) return undefined;
+  const { app_status, app_webhook_url, app_webhook_events, app_events_listen_until, clock_offset_ms, ...row } = found;
+  return {
+    row: row as IntentRow,
+    app: {
+      status: app_status, webhook_url: app_webhook_url ?? null, webhook_events: app_webhook_events ?? null,
+      events_listen_until: app_events_listen_until ?? null,
+    },
+    offsetMs: Number(clock_offset_ms ?? 0),
+  };
 }
 
 /** The intent row, locked for the rest of the transaction (FOR UPDATE on PostgreSQL). */
@@ -77,4 +115,30 @@ const firstWalletOf = prepared((db, userId: string) => db.selectFrom('digital_ac
 /** The first wallet of a user: where a payer's money comes from. */
 export async function firstWallet(db: Db, userId: string) {
   return (await firstWalletOf(db, userId))[0];
+}
+
+/** Who a payment is between, as its answer and its e-mails need them. */
+export interface PaymentParty {
+  id: string;
+  username: string;
+  full_name: string;
+  business_name: string | null;
+  phone: string | null;
+  email: string | null;
+  locale: string | null;
+  /** The person's first wallet: where a payer's money comes from. */
+  wallet_id: string | null;
+}
+
+const partiesOf = prepared((db, a: string, b: string) => db.selectFrom('users as u')
+  .leftJoin('user_preferences as p', 'p.user_id', 'u.id')
+  .select(['u.id', 'u.username', 'u.full_name', 'u.business_name', 'u.phone', 'u.email', 'p.locale'])
+  .select((eb) => eb.selectFrom('digital_accounts as w').select('w.id').whereRef('w.user_id', '=', 'u.id')
+    .where('w.kind', '=', 'wallet').orderBy('w.created_at').orderBy('w.id').limit(1).as('wallet_id'))
+  .where('u.id', 'in', [a, b]));
+
+/** The payer and the payee of a payment, with the payer's wallet, in one statement. */
+export async function paymentParties(db: Db, payerUserId: string, payeeUserId: string): Promise<Map<string, PaymentParty>> {
+  const rows = await partiesOf(db, payerUserId, payeeUserId);
+  return new Map(rows.map((r) => [r.id, r as PaymentParty]));
 }

@@ -6,7 +6,7 @@ import { authenticateApi, idempotencyScope } from '../oauth/bearer.ts';
 import { doc, text } from '../shared/input.ts';
 import { executeSale, readExecuteSale } from './execute-sale.service.ts';
 import { createIntentSchema, createRequestIntentSchema, executeSaleSchema, listIntentsSchema, showIntentSchema } from './payment-intent.schema.ts';
-import { serializeIntent } from './payment-intent.serializer.ts';
+import { serializeExecutedSale, serializeIntent } from './payment-intent.serializer.ts';
 import { createIntent, getOwnIntent, listOwnIntents } from './payment-intent.service.ts';
 
 export async function registerPaymentIntents(app: FastifyInstance, ctx: Ctx): Promise<void> {
@@ -36,8 +36,7 @@ export async function registerPaymentIntents(app: FastifyInstance, ctx: Ctx): Pr
     const caller = await authenticateApi(ctx, request, 'button');
     return idempotent(ctx, request, reply, idempotencyScope(caller), async () => {
       const input = readExecuteSale(request.query, request.body);
-      const row = await executeSale(ctx, caller, input);
-      return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row, request.locale) };
+      return { status: 200, body: serializeExecutedSale(ctx, await executeSale(ctx, caller, input), request.locale) };
     });
   });
 }

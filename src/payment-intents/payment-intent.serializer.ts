@@ -10,6 +10,8 @@ import type { IntentRow } from './payment-intent.repository.ts';
 import { canAnnul, effectiveState } from './payment-intent.state.ts';
 import { merchantNow } from '../test-mode/test-clock.ts';
 import { parseTransactions, type StoredTransaction } from './payment-intent.types.ts';
+import { PAYMENT_STATUS, PAYMENT_TYPE } from '../payments/payment.types.ts';
+import type { ExecutedSale } from './execute-sale.service.ts';
 
 // The PaymentIntent resource exactly as api.md shows it: snake_case keys, JSON numbers
 // for amounts, absolute links from the environment's public URL.
@@ -145,4 +147,31 @@ export async function serializeIntents(ctx: Ctx, db: Db, rows: IntentRow[], loca
 export async function serializeIntent(ctx: Ctx, db: Db, row: IntentRow, locale: Locale): Promise<PaymentIntentResource> {
   const [r] = await serializeIntents(ctx, db, [row], locale);
   return r;
+}
+
+/**
+ * The answer to an executed sale from what the execution wrote and read, with no query: the
+ * same resource show.json gives right after (a test holds them equal). A sale has no
+ * callbacks (only requests do), so its history is empty.
+ */
+export function serializeExecutedSale(ctx: Ctx, sale: ExecutedSale, locale: Locale): PaymentIntentResource {
+  const { row, payer, payee, nowMs } = sale;
+  const txns = parseTransactions(row.transactions_json);
+  const related = new Map<number, Related>();
+  for (const p of sale.payments) {
+    const t = txns[p.txnIndex];
+    const _data = paymentSummary({
+      type: PAYMENT_TYPE.sale, status: PAYMENT_STATUS.completed, amountMinor: t.totalMinor, currency: t.currency, createdAtMs: nowMs,
+      payerUserId: payer.id, payerUsername: payer.username, payerName: payer.full_name,
+      recipientUsername: payee.username ?? t.destinationHandle, recipientName: payee.business_name ?? payee.full_name,
+    }, row.owner_user_id, locale, nowMs);
+    related.set(p.txnIndex, { id: p.id, ref: p.ref, _data });
+  }
+  const extras: Extras = {
+    payers: new Map([[payer.id, { id: payer.id, phone: payer.phone, full_name: payer.full_name }]]),
+    payments: new Map([[row.id, related]]),
+    history: new Map(),
+    payTokens: new Map(),
+  };
+  return resource(ctx, row, extras, nowMs);
 }

@@ -1,5 +1,3 @@
-import { prepared } from '../db/prepared.ts';
-import type { Tx } from '../db/store.ts';
 import { InvariantError } from '../ledger/invariants.ts';
 import { defineMessages } from '../shared/i18n.ts';
 
@@ -71,13 +69,11 @@ export const isMagicWrongPin = (pin: string): boolean => pin === MAGIC.wrongPin;
 
 export const isShortPayerName = (username: string): boolean => username.toLowerCase().startsWith(MAGIC.shortPayerPrefix);
 
-const usernameOf = prepared((db, userId: string) => db.selectFrom('users').select('username').where('id', '=', userId));
-
 /**
  * Sandbox only: refuses a payment of the magic amount, or by a magic payer, exactly as a
  * payer's short balance is refused (the invariant the ledger would name), before any money moves.
  */
-export async function refuseMagicShortfall(tx: Tx, totalMinor: number, payerUserId: string): Promise<void> {
-  const short = totalMinor === MAGIC.shortAmountMinor || isShortPayerName((await usernameOf(tx, payerUserId))[0]?.username ?? '');
+export function refuseMagicShortfall(totalMinor: number, payerUsername: string): void {
+  const short = totalMinor === MAGIC.shortAmountMinor || isShortPayerName(payerUsername);
   if (short) throw new InvariantError('balance_must_not_go_negative', 'sandbox magic value: the payer cannot cover this payment');
 }

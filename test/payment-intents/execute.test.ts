@@ -3,7 +3,7 @@ import { verifyLedger } from '../../src/ledger/verify.ts';
 import type { PayerCreds } from '../../src/sandbox/demo.ts';
 import { DAY_MS, HOUR_MS } from '../../src/shared/clock.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
-import { postForm, postMultipart } from '../helpers/http.ts';
+import { get, postForm, postMultipart } from '../helpers/http.ts';
 import {
   approveAs, balanceOf, createSale, executeAs, executeUrl, later, merchantWithToken, payer, reissue, show, type Merchant,
 } from './fixtures.ts';
@@ -167,6 +167,52 @@ describe('POST /api/payment-intent/execute/sale.json', () => {
     const postings = await s.ctx.store.db.selectFrom('postings').select(['amount_minor']).where('entry_id', '=', entry.id).execute();
     expect(postings.map((x) => Number(x.amount_minor)).sort((a, b) => a - b)).toEqual([-30_00, 3_30, 26_70]);
     expect((await verifyLedger(s.ctx.store.db)).ok).toBe(true);
+  });
+
+  it('answers exactly what show.json says right after: distributions, two transactions, English, a test clock ahead', async () => {
+    // The answer is built from the execution itself, not read back: it must match the stored truth.
+    const partner = await payer(s, 0);
+    const acct = await s.ctx.store.db.selectFrom('digital_accounts').select('id').where('handle', '=', partner.digital_account)
+      .executeTakeFirstOrThrow();
+    await s.ctx.store.autocommit.insertInto('app_distribution_accounts').values({
+      app_id: m.app_id, account_id: acct.id, status: 'authorized', requested_at: 1, decided_at: 1, decided_by: null,
+    }).execute();
+    const sale = async () => {
+      const created = await postForm(`${s.baseUrl}/api/payment-intent/.json`, {
+        paymentintent: {
+          intent: 'sale',
+          redirectUrls: { returnUrl: 'https://shop.example/ok', cancelUrl: 'https://shop.example/ko' },
+          transactions: [
+            { amount: { total: '12.00' }, description: 'A', distributions: [{ digitalAccountDestination: partner.digital_account, amount: '1.20', description: 'fee' }] },
+            { amount: { total: '7.00' }, description: 'B' },
+          ],
+        },
+      }, m.auth);
+      expect(created.status).toBe(200);
+      await approveAs(s, created.body.id, p.payer_id);
+      return created.body.id as string;
+    };
+    for (const lang of ['es', 'en']) {
+      const id = await sale();
+      const headers = { ...m.auth, 'accept-language': lang };
+      const r = await postForm(executeUrl(s, id), { payment_execution: { paymentIntent: id, payer: p.payer_id } }, headers);
+      expect(r.status).toBe(200);
+      const shown = await get(`${s.baseUrl}/api/payment-intent/show.json?id=${id}`, headers);
+      expect(r.body.transactions[1].related_resources.sale._data).toBeDefined();
+      expect(r.body).toEqual(shown.body);
+    }
+    // Merchant time two days ahead: the payments' dates and the cancel link follow the clock in both.
+    await s.ctx.store.autocommit.insertInto('sandbox_clocks').values({ owner_user_id: m.user_id, offset_ms: 2 * DAY_MS, updated_at: s.clock.now() }).execute();
+    try {
+      const id = await sale();
+      const r = await executeAs(s, m, id, p.payer_id);
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual((await show(s, m, id)).body);
+      const pay = await s.ctx.store.db.selectFrom('payments').select('created_at').where('intent_id', '=', id).executeTakeFirstOrThrow();
+      expect(Number(pay.created_at)).toBeGreaterThanOrEqual(s.clock.now() + 2 * DAY_MS - HOUR_MS);
+    } finally {
+      await s.ctx.store.autocommit.deleteFrom('sandbox_clocks').where('owner_user_id', '=', m.user_id).execute();
+    }
   });
 
   it('refuses to pay a distribution account an operator refused after the intent was made, moving nothing', async () => {
