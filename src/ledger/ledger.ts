@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { forNoKeyUpdate, isCheckViolation, isForeignKeyViolation, isUniqueViolation, type Tx } from '../db/store.ts';
+import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, type Tx } from '../db/store.ts';
 import { defer, takeDeferred } from '../db/tx-deferred.ts';
 import { prepared, preparedWrite } from '../db/prepared.ts';
 import { InvariantError, invariantOfDbError } from './invariants.ts';
@@ -14,11 +14,18 @@ import { nextRef } from './refs.ts';
 const BOUND = BigInt(MAX_BALANCE_MINOR);
 
 // Hot path of every payment: prepared queries (src/db/prepared.ts), built once per dialect.
-// The balance is read as text: exact whatever is stored, where a number could round (SQLite)
-// or fail to parse (PostgreSQL) on a store written before the bound existed.
-const lockAccounts = prepared((tx, ids: string[]) => forNoKeyUpdate(tx as Tx, tx.selectFrom('digital_accounts')
-  .select(['id', sql<string>`cast(balance_minor as text)`.as('balance'), 'allow_negative', 'currency'])
-  .where('id', 'in', ids).orderBy('id')));
+// A debit is one guarded UPDATE that locks the account, checks every rule and returns the new
+// balance, read as text: exact whatever is stored, where a number could round (SQLite) or
+// fail to parse (PostgreSQL) on a store written before the bound existed.
+const debitAccount = prepared((tx, delta: number, accountId: string, currency: string) => tx.updateTable('digital_accounts')
+  .set((eb) => ({ balance_minor: eb('balance_minor', '+', delta) }))
+  .where('id', '=', accountId).where('currency', '=', currency)
+  .where(sql<boolean>`(balance_minor + ${delta} >= 0 or allow_negative <> 0)`)
+  .where((eb) => eb.between(eb('balance_minor', '+', delta), -MAX_BALANCE_MINOR, MAX_BALANCE_MINOR))
+  .returning(sql<string>`cast(balance_minor as text)`.as('balance')));
+// Only when a debit was refused: which rule it broke.
+const accountState = prepared((tx, accountId: string) => tx.selectFrom('digital_accounts')
+  .select([sql<string>`cast(balance_minor as text)`.as('balance'), 'allow_negative', 'currency']).where('id', '=', accountId));
 const insertEntry = prepared((tx, id: string, ref: string, kind: string, description: string,
   reverses: string | null, createdAt: number) => tx.insertInto('ledger_entries').values({
   id, ref, kind, description, reverses_entry_id: reverses, created_at: createdAt,
@@ -73,24 +80,10 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<Entry> {
   if (sum !== 0n) throw new InvariantError('debits_equal_credits', `postings sum to ${sum}`);
   if (merged.length === 0) throw new InvariantError('entry_has_postings', 'an entry needs postings');
 
+  // Debits first, in account-id order (so entries cannot deadlock), each checked under its lock.
   const debits = merged.filter((p) => p.amount < 0n).sort((x, y) => (x.accountId < y.accountId ? -1 : 1));
-  const accounts = await lockAccounts(tx, debits.map((p) => p.accountId));
-  if (accounts.length !== debits.length) throw new InvariantError('posting_account_exists', 'unknown account in postings');
-  const byId = new Map(accounts.map((a) => [a.id, a]));
   const balances = new Map<string, number>();
-  const changes: { accountId: string; delta: bigint }[] = [];
-  for (const p of debits) {
-    const a = byId.get(p.accountId)!;
-    if (a.currency !== CURRENCY) throw new InvariantError('single_currency', `account ${a.id} holds ${a.currency}`);
-    // Credits this transaction deferred for the account count now, under its lock.
-    const delta = takeDeferred(tx, a.id) + p.amount;
-    const next = exact(a.balance, a.id) + delta;
-    if (next < 0n && !a.allow_negative) throw new InvariantError('balance_must_not_go_negative', `account ${a.id} would hold ${next}`);
-    if (next > BOUND || next < -BOUND) throw new InvariantError('balance_within_bound', `account ${a.id} would hold ${next}`);
-    balances.set(p.accountId, Number(next));
-    changes.push({ accountId: a.id, delta });
-  }
-
+  for (const p of debits) balances.set(p.accountId, await debit(tx, p.accountId, p.amount));
   const id = newId();
   const ref = await nextRef(tx, input.refPrefix ?? 'T', input.nowMs);
   try {
@@ -102,9 +95,35 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<Entry> {
     throw e;
   }
   await insertPostings(tx, id, merged, input.nowMs);
-  for (const c of changes) await applyDelta(tx, c.accountId, c.delta);
   for (const p of merged) if (p.amount > 0n) defer(tx, p.accountId, p.amount, flushCredits);
   return { id, ref, balances };
+}
+
+/**
+ * Debits an account (with the credits this transaction deferred for it, which count now,
+ * under its lock) in one guarded UPDATE; returns the new balance. When the UPDATE changes
+ * nothing, one read says which rule refused it.
+ */
+async function debit(tx: Tx, accountId: string, amount: bigint): Promise<number> {
+  const deferred = takeDeferred(tx, accountId);
+  const delta = deferred + amount;
+  // Past twice the bound no balance can take it (and the number would not be exact).
+  if (delta > 2n * BOUND || delta < -2n * BOUND) throw new InvariantError('balance_within_bound', `account ${accountId}`);
+  let rows: { balance: string }[];
+  try {
+    rows = await debitAccount(tx, Number(delta), accountId, CURRENCY);
+  } catch (e) {
+    // The CHECK constraint is the last line of defence if a guard was ever missed.
+    if (isCheckViolation(e)) throw new InvariantError('balance_must_not_go_negative', `account ${accountId}`);
+    throw e;
+  }
+  if (rows.length === 1) return Number(exact(rows[0].balance, accountId));
+  const [a] = await accountState(tx, accountId);
+  if (!a) throw new InvariantError('posting_account_exists', 'unknown account in postings');
+  if (a.currency !== CURRENCY) throw new InvariantError('single_currency', `account ${accountId} holds ${a.currency}`);
+  const next = exact(a.balance, accountId) + delta;
+  if (next < 0n && !a.allow_negative) throw new InvariantError('balance_must_not_go_negative', `account ${accountId} would hold ${next}`);
+  throw new InvariantError('balance_within_bound', `account ${accountId} would hold ${next}`);
 }
 
 /** Within the bound every merged amount is at most twice it: an exact number. */
