@@ -1,7 +1,7 @@
 // Payments at scale: executions of authorized sales from many payers, to one shop ("hot
 // merchant", --shops 1) or spread over many (--shops 100), on one or two nodes sharing the
 // store, beside a bare Fastify route in the same run. Every execution is a durable COMMIT.
-// Usage: node --import tsx bench/scale.ts [--shops 1 --payers 1000 --workers 2 --nodes 1 --duration 10 --connections 50]
+// Usage: node --import tsx bench/scale.ts [--shops 1 --payers 1000 --workers 2 --nodes 1 --duration 10 --connections 50 --cpu-prof DIR]
 // (DATABASE_URL=... for PostgreSQL). Prints a Markdown table; bench/README.md keeps the figures.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     shops: { type: 'string', default: '1' }, payers: { type: 'string', default: '1000' }, workers: { type: 'string', default: '1' },
     nodes: { type: 'string', default: '1' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' },
     executions: { type: 'string', default: '20000' },
+    'cpu-prof': { type: 'string' }, // a directory: each server process writes a .cpuprofile there
   },
 });
 const [SHOPS, PAYERS, WORKERS, NODES, DURATION, CONNECTIONS, EXECUTIONS] =
@@ -60,7 +61,8 @@ for (let i = 0; i < PAYERS; i += 100) {
 
 const ports = Array.from({ length: NODES }, (_, i) => 18280 + i);
 const bare = await start(['--import', 'tsx', 'bench/bare.ts', '18182'], env, 'READY');
-const nodes = await Promise.all(ports.map((port) => start(['bin/mpandco.js', 'serve', '--env', 'sandbox', '--port', String(port),
+const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
+const nodes = await Promise.all(ports.map((port) => start([...profile, 'bin/mpandco.js', 'serve', '--env', 'sandbox', '--port', String(port),
   '--data-dir', dataDir, '--workers', String(WORKERS)], env, 'Sandbox demo payers')));
 const rows: Row[] = [];
 try {
@@ -86,6 +88,7 @@ try {
 
   const name = `execute sale: ${SHOPS === 1 ? 'hot merchant' : `spread over ${SHOPS} shops`}, ${PAYERS} payers, ${NODES} node(s) × ${WORKERS} process(es)`;
   const share = Math.ceil(sales.length / NODES);
+  process.stderr.write(`measuring: ${name}\n`);
   const runs = await Promise.all(ports.map((port, n) => {
     const mine = sales.slice(n * share, (n + 1) * share);
     let next = 0;
