@@ -1,4 +1,5 @@
-import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import { PostgresAdapter, type Compilable, type CompiledQuery, type Kysely, type QueryResult } from 'kysely';
+import { nameStatement } from './pg-named.ts';
 import type { DB } from './schema.ts';
 import { isPostgres, type ReadDb, type Tx, type Writer } from './store.ts';
 
@@ -42,6 +43,7 @@ function preparedResult<A extends unknown[], R>(build: (db: Kysely<DB>, ...args:
     if (!entry) {
       const compiled = build(db as unknown as Kysely<DB>, ...(args.map(placeholder) as A)).compile();
       entry = { compiled, slots: compiled.parameters.map(slotOf) };
+      if (db.getExecutor().adapter instanceof PostgresAdapter) nameStatement(compiled.sql);
       cache.set(key, entry);
     }
     const parameters = entry.slots.map((s) => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { NamingClient } from './pg-named.ts';
 import {
   CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteIntrospector,
   SqliteQueryCompiler, type DatabaseConnection, type Dialect, type Driver, type QueryResult, type Transaction,
@@ -38,7 +39,18 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const pgTransactions = new WeakSet<object>();
+/** What the transactions of one PostgreSQL store share in this process. */
+export interface PgShared {
+  /** Reference numbers reserved for this process: next to hand out, and the end of the block. */
+  refs: { next: bigint; end: bigint };
+}
+
+const pgTransactions = new WeakMap<object, PgShared>();
+
+/** The process-wide state of the store a PostgreSQL transaction belongs to (undefined on SQLite). */
+export function pgShared(tx: Tx): PgShared | undefined {
+  return pgTransactions.get(tx);
+}
 
 /** Adds FOR UPDATE on PostgreSQL; SQLite's single writer already excludes others. */
 export function forUpdate<Q extends { forUpdate(): Q }>(tx: Tx, qb: Q): Q {
@@ -223,13 +235,16 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
     connectionString: url,
     max: poolSize,
     options: `-c search_path="${schema}"`,
+    // MPANDCO_PG_NAMED=0: every statement unnamed, for a pooler that cannot keep prepared statements.
+    Client: process.env.MPANDCO_PG_NAMED === '0' ? pg.Client : NamingClient,
   });
   const db = new Kysely<DB>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
+  const shared: PgShared = { refs: { next: 0n, end: 0n } };
   // Several groups at once, each on its own connection; a group stays short (its payers'
   // rows are locked until its COMMIT), and hot balances are credited once, at its end.
   const committer = new GroupCommitter({
     begin: (body) => db.transaction().execute((trx) => {
-      pgTransactions.add(trx);
+      pgTransactions.set(trx, shared);
       return body(trx);
     }),
     lanes: Math.max(1, Math.min(Number(process.env.MPANDCO_PG_LANES ?? 4), poolSize - 1)),
