@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Migration, type CreateTableBuilder } from 'kysely';
 import { ledgerEnforced } from './ledger-rules.migration.ts';
 import { rateLimits } from './rate-limits.migration.ts';
-import { refSequence } from './ref-sequence.migration.ts';
+import { refBlocks, refSequence } from './ref-sequence.migration.ts';
 import { sandboxClocks, sandboxTestPayers } from './sandbox.migration.ts';
 import { requestLog } from './request-log.migration.ts';
 import { mailOutbox, passwordResets, topups, withdrawals } from './wallet.migration.ts';
@@ -460,6 +460,7 @@ const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0046_webhooks', webhooks],
   ['0050_sandbox_clocks', sandboxClocks],
   ['0051_sandbox_test_payers', sandboxTestPayers],
+  ['0055_ref_blocks', refBlocks],
 ];
 
 type MigrationStore = {

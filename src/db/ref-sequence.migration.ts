@@ -13,3 +13,16 @@ export function refSequence(d: 'sqlite' | 'postgres'): Migration {
     },
   };
 }
+
+/** How many reference numbers one nextval reserves for a process (src/ledger/refs.ts). */
+export const REF_BLOCK = 64;
+
+/** PostgreSQL: the sequence steps by REF_BLOCK, so each value starts a block no one else is given. */
+export function refBlocks(d: 'sqlite' | 'postgres'): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      if (d !== 'postgres') return;
+      await sql.raw(`alter sequence ref_seq increment by ${REF_BLOCK}`).execute(db);
+    },
+  };
+}
