@@ -13,6 +13,8 @@ interface Job {
   fn: (tx: Tx) => Promise<unknown>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
+  /** Times a deadlock sent it back to the queue. */
+  deadlocks: number;
 }
 
 export interface GroupOptions {
@@ -29,7 +31,8 @@ const RELEASE = CompiledQuery.raw('release savepoint grp');
 const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint grp');
 const ATTEMPTS = 5;
 
-type Outcome = { ok: boolean; value: unknown };
+/** A job's result, or `again`: it met a deadlock and runs in a later group. */
+type Outcome = { ok: boolean; value: unknown } | { again: true };
 
 export class GroupCommitter {
   private queue: Job[] = [];
@@ -40,7 +43,7 @@ export class GroupCommitter {
 
   run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject, deadlocks: 0 });
       this.kick();
     });
   }
@@ -71,7 +74,15 @@ export class GroupCommitter {
   private async settle(group: Job[]): Promise<void> {
     try {
       const outcomes = await this.attempt(group);
-      group.forEach((job, i) => (outcomes[i].ok ? job.resolve(outcomes[i].value) : job.reject(outcomes[i].value)));
+      const again: Job[] = [];
+      group.forEach((job, i) => {
+        const o = outcomes[i];
+        if ('again' in o) again.push(job);
+        else if (o.ok) job.resolve(o.value);
+        else job.reject(o.value);
+      });
+      // First in line for the next group, now that this one's locks are gone.
+      if (again.length) this.queue.unshift(...again);
     } catch (e) {
       if (group.length === 1) {
         group[0].reject(e);
@@ -96,21 +107,25 @@ export class GroupCommitter {
     }
   }
 
-  /** One job in its savepoint; a deadlock inside it releases its locks and runs it again. */
+  /**
+   * One job in its savepoint. A deadlock inside it (a payer with payments in two groups at
+   * once, taken in opposite orders) rolls it back, and it goes back to the queue: the other
+   * group waits for locks that earlier jobs of this group hold until COMMIT, so running it
+   * again here would only meet the same deadlock.
+   */
   private async one(tx: Tx, job: Job): Promise<Outcome> {
-    for (let attempt = 1; ; attempt++) {
-      await tx.executeQuery(SAVEPOINT);
-      try {
-        const value = await guardedBody(job.fn)(tx);
-        await tx.executeQuery(RELEASE);
-        jobReleased(tx);
-        return { ok: true, value };
-      } catch (e) {
-        await tx.executeQuery(ROLLBACK_TO);
-        await tx.executeQuery(RELEASE);
-        jobRolledBack(tx);
-        if (!this.opts.retryable(e) || attempt >= ATTEMPTS) return { ok: false, value: e };
-      }
+    await tx.executeQuery(SAVEPOINT);
+    try {
+      const value = await guardedBody(job.fn)(tx);
+      await tx.executeQuery(RELEASE);
+      jobReleased(tx);
+      return { ok: true, value };
+    } catch (e) {
+      await tx.executeQuery(ROLLBACK_TO);
+      await tx.executeQuery(RELEASE);
+      jobRolledBack(tx);
+      if (this.opts.retryable(e) && ++job.deadlocks < ATTEMPTS) return { again: true };
+      return { ok: false, value: e };
     }
   }
 }

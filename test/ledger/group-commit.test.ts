@@ -4,7 +4,9 @@ import { InvariantError } from '../../src/ledger/invariants.ts';
 import { postEntry } from '../../src/ledger/ledger.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { MAX_BALANCE_MINOR } from '../../src/shared/money.ts';
-import { testEnv, type TestEnv } from '../helpers/env.ts';
+import { sql } from 'kysely';
+import { REF_BLOCK } from '../../src/db/ref-sequence.migration.ts';
+import { DIALECT, testEnv, type TestEnv } from '../helpers/env.ts';
 import { balanceOf, fundedAccounts } from '../helpers/ledger.ts';
 
 // Transactions that arrive together share one COMMIT (each in its own savepoint), and the
@@ -80,5 +82,48 @@ describe('group commit with deferred credits', () => {
     expect(reason.invariant).toBe('balance_within_bound');
     expect(await balanceOf(te.ctx, shop)).toBe(MAX_BALANCE_MINOR - 20);
     expect((await verifyLedger(te.ctx.store.db)).violations).toEqual([]);
+  });
+
+  it('references from two stores on one database (two nodes) stay unique; on PostgreSQL each takes its numbers a block at a time', async () => {
+    const other = await testEnv({ dataDir: te.dataDir, schemaPrefix: te.childEnv.MPANDCO_PG_SCHEMA_PREFIX, clock: te.clock, keep: true });
+    try {
+      const payers = await fundedAccounts(te.ctx, Array.from({ length: 100 }, () => 1_000));
+      const [shop] = await fundedAccounts(te.ctx, [0]);
+      const seq = async () => DIALECT === 'postgres'
+        ? BigInt((await sql<{ v: string }>`select last_value::text as v from ref_seq`.execute(te.ctx.store.db)).rows[0].v) : 0n;
+      const before = await seq();
+      const refs = (await Promise.all(payers.map((p, i) => (i % 2 ? other : te).ctx.store.tx((tx) => move(tx, p, shop, 10))))).map((e) => e.ref);
+      expect(new Set(refs).size).toBe(100);
+      for (const r of refs) expect(r).toMatch(/^P\d{6}\d{7,}$/);
+      if (DIALECT === 'postgres') {
+        // One nextval per block of REF_BLOCK numbers, not one per reference.
+        const blocks = Number((await seq()) - before) / REF_BLOCK;
+        expect(blocks).toBeGreaterThan(0);
+        expect(blocks).toBeLessThanOrEqual(20);
+      }
+      expect(await balanceOf(te.ctx, shop)).toBe(100 * 10);
+      expect((await verifyLedger(te.ctx.store.db)).violations).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a payer paying in two groups at once, in opposite orders: the deadlock sends a payment to a later group, and all land', async () => {
+    // Small groups, so that one burst makes several groups at once, each holding its payers' rows.
+    process.env.MPANDCO_PG_GROUP = '3';
+    const small = await testEnv({ dataDir: te.dataDir, schemaPrefix: te.childEnv.MPANDCO_PG_SCHEMA_PREFIX, clock: te.clock, keep: true });
+    delete process.env.MPANDCO_PG_GROUP;
+    try {
+      const [a, b, c] = await fundedAccounts(te.ctx, [1_000, 1_000, 1_000]);
+      const [shop] = await fundedAccounts(te.ctx, [0]);
+      const order = [a, b, c, c, b, a, b, c, a, a, c, b];
+      const results = await Promise.allSettled(order.map((p) => small.ctx.store.tx((tx) => move(tx, p, shop, 10))));
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      expect(await balanceOf(te.ctx, shop)).toBe(order.length * 10);
+      expect([await balanceOf(te.ctx, a), await balanceOf(te.ctx, b), await balanceOf(te.ctx, c)]).toEqual([960, 960, 960]);
+      expect((await verifyLedger(te.ctx.store.db)).violations).toEqual([]);
+    } finally {
+      await small.close();
+    }
   });
 });
