@@ -90,7 +90,8 @@ describe('merchant dashboard in a real browser', () => {
     await page.goto(`${s.baseUrl}/settings/apps/${m.app_id}`);
     const copy = page.locator('#client-id + button.copy');
     await copy.click();
-    await expect(copy.textContent()).resolves.toBe('Copiado');
+    // The label changes once the clipboard has taken the text (a promise in the page).
+    await expect.poll(() => copy.textContent(), { timeout: 5_000 }).toBe('Copiado');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(m.client_id);
     await page.click('#edit-app');
     await page.fill('#f-name', 'Bodegón Ávila Centro');

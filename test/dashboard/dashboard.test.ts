@@ -99,7 +99,14 @@ describe('merchant dashboard over HTTP', () => {
     expect(rowIds(first.html)).toHaveLength(50);
     const next = /id="next-page" rel="next" href="[^"]*"|href="(\/dashboard\?[^"]*after=[^"]+)" id="next-page"/.exec(first.html);
     expect(next?.[1]).toBeTruthy();
-    await createSale(s, m, '2.00');
+    // A payment that arrives later: newer than every row already shown (the test clock stands
+    // still otherwise, and rows of one instant are ordered by their random ids).
+    s.clock.advance(1_000);
+    try {
+      await createSale(s, m, '2.00');
+    } finally {
+      s.clock.advance(-1_000);
+    }
     const second = await web.get(next![1].replace(/&amp;/g, '&'));
     const all = [...rowIds(first.html), ...rowIds(second.html)];
     expect(new Set(all).size).toBe(55);
