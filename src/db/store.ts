@@ -57,14 +57,6 @@ export function forUpdate<Q extends { forUpdate(): Q }>(tx: Tx, qb: Q): Q {
   return pgTransactions.has(tx) ? qb.forUpdate() : qb;
 }
 
-/**
- * FOR NO KEY UPDATE on PostgreSQL: excludes other writers of the row, but not the foreign-key
- * checks of rows that point at it (a posting crediting a locked account does not wait).
- */
-export function forNoKeyUpdate<Q extends { forNoKeyUpdate(): Q }>(tx: Tx, qb: Q): Q {
-  return pgTransactions.has(tx) ? qb.forNoKeyUpdate() : qb;
-}
-
 export function isPostgres(tx: Tx): boolean {
   return pgTransactions.has(tx);
 }

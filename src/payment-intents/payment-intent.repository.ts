@@ -31,9 +31,11 @@ export async function findIntent(db: Db, id: string): Promise<IntentRow | undefi
 }
 
 // A payment's first statement: the intent locked (only its row: FOR UPDATE OF i) with its
-// app's state and event subscription, and in the sandbox the owner's test clock.
+// app's state and event subscription, and in the sandbox the owner's test clock. Its columns
+// are named (not i.*), so that PostgreSQL may keep it as a named prepared statement.
 const intentToPay = (withClock: boolean) => prepared((tx, id: string) => {
-  const q = tx.selectFrom('payment_intents as i').leftJoin('apps as a', 'a.id', 'i.app_id').selectAll('i')
+  const q = tx.selectFrom('payment_intents as i').leftJoin('apps as a', 'a.id', 'i.app_id')
+    .select(INTENT_COLUMNS.map((c) => `i.${c}` as const))
     .select(['a.status as app_status', 'a.webhook_url as app_webhook_url', 'a.webhook_events as app_webhook_events',
       'a.events_listen_until as app_events_listen_until'])
     .where('i.id', '=', id);

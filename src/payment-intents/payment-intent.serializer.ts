@@ -163,7 +163,7 @@ export function serializeExecutedSale(ctx: Ctx, sale: ExecutedSale, locale: Loca
     const _data = paymentSummary({
       type: PAYMENT_TYPE.sale, status: PAYMENT_STATUS.completed, amountMinor: t.totalMinor, currency: t.currency, createdAtMs: nowMs,
       payerUserId: payer.id, payerUsername: payer.username, payerName: payer.full_name,
-      recipientUsername: payee.username ?? t.destinationHandle, recipientName: payee.business_name ?? payee.full_name,
+      recipientUsername: payee.username, recipientName: payee.business_name ?? payee.full_name,
     }, row.owner_user_id, locale, nowMs);
     related.set(p.txnIndex, { id: p.id, ref: p.ref, _data });
   }

@@ -26,6 +26,17 @@ describe('POST /api/payment-intent/execute/sale.json', () => {
     return r.body.id as string;
   }
 
+  /** A payee the merchant's app may send distributions to (authorized by an operator). */
+  async function authorizedPartner() {
+    const partner = await payer(s, 0);
+    const acct = await s.ctx.store.db.selectFrom('digital_accounts').select('id').where('handle', '=', partner.digital_account)
+      .executeTakeFirstOrThrow();
+    await s.ctx.store.autocommit.insertInto('app_distribution_accounts').values({
+      app_id: m.app_id, account_id: acct.id, status: 'authorized', requested_at: 1, decided_at: 1, decided_by: null,
+    }).execute();
+    return { partner, accountId: acct.id };
+  }
+
   it('moves the money once, records the payment and shows related_resources.sale', async () => {
     const id = await approvedSale('20.50');
     const before = { payer: await balanceOf(s, p.digital_account), merchant: await balanceOf(s, m.digital_account) };
@@ -136,12 +147,7 @@ describe('POST /api/payment-intent/execute/sale.json', () => {
   });
 
   it('runs the distributions in the same entry, for every transaction', async () => {
-    const partner = await payer(s, 0);
-    const acct = await s.ctx.store.db.selectFrom('digital_accounts').select('id').where('handle', '=', partner.digital_account)
-      .executeTakeFirstOrThrow();
-    await s.ctx.store.autocommit.insertInto('app_distribution_accounts').values({
-      app_id: m.app_id, account_id: acct.id, status: 'authorized', requested_at: 1, decided_at: 1, decided_by: null,
-    }).execute();
+    const { partner } = await authorizedPartner();
     const created = await postForm(`${s.baseUrl}/api/payment-intent/.json`, {
       paymentintent: {
         intent: 'sale',
@@ -171,12 +177,7 @@ describe('POST /api/payment-intent/execute/sale.json', () => {
 
   it('answers exactly what show.json says right after: distributions, two transactions, English, a test clock ahead', async () => {
     // The answer is built from the execution itself, not read back: it must match the stored truth.
-    const partner = await payer(s, 0);
-    const acct = await s.ctx.store.db.selectFrom('digital_accounts').select('id').where('handle', '=', partner.digital_account)
-      .executeTakeFirstOrThrow();
-    await s.ctx.store.autocommit.insertInto('app_distribution_accounts').values({
-      app_id: m.app_id, account_id: acct.id, status: 'authorized', requested_at: 1, decided_at: 1, decided_by: null,
-    }).execute();
+    const { partner } = await authorizedPartner();
     const sale = async () => {
       const created = await postForm(`${s.baseUrl}/api/payment-intent/.json`, {
         paymentintent: {
@@ -216,12 +217,7 @@ describe('POST /api/payment-intent/execute/sale.json', () => {
   });
 
   it('refuses to pay a distribution account an operator refused after the intent was made, moving nothing', async () => {
-    const partner = await payer(s, 0);
-    const acct = await s.ctx.store.db.selectFrom('digital_accounts').select('id').where('handle', '=', partner.digital_account)
-      .executeTakeFirstOrThrow();
-    await s.ctx.store.autocommit.insertInto('app_distribution_accounts').values({
-      app_id: m.app_id, account_id: acct.id, status: 'authorized', requested_at: 1, decided_at: 1, decided_by: null,
-    }).execute();
+    const { partner, accountId } = await authorizedPartner();
     const created = await postForm(`${s.baseUrl}/api/payment-intent/.json`, {
       paymentintent: {
         intent: 'sale',
@@ -232,7 +228,7 @@ describe('POST /api/payment-intent/execute/sale.json', () => {
     expect(created.status).toBe(200);
     await approveAs(s, created.body.id, p.payer_id);
     await s.ctx.store.autocommit.updateTable('app_distribution_accounts').set({ status: 'refused', decided_at: 2 })
-      .where('app_id', '=', m.app_id).where('account_id', '=', acct.id).execute();
+      .where('app_id', '=', m.app_id).where('account_id', '=', accountId).execute();
     const before = await balanceOf(s, p.digital_account);
     const r = await executeAs(s, m, created.body.id, p.payer_id);
     expect(r.status).toBe(400);
