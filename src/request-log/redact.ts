@@ -13,15 +13,51 @@ const SECRET_NAMES = new Set([
 ]);
 const normal = (key: string): string => key.toLowerCase().replace(/[^a-z]/g, '');
 
+// What a field name says, worked out once per name: the same few hundred names recur in
+// every body. Names beyond KINDS_MAX (a body of random names) are classified each time.
+const PLAIN = 0, SECRET = 1, CODE = 2;
+type Kind = typeof PLAIN | typeof SECRET | typeof CODE;
+const KINDS_MAX = 2_000;
+const kinds = new Map<string, Kind>();
+
+function kindOf(key: string): Kind {
+  let kind = kinds.get(key);
+  if (kind === undefined) {
+    const k = normal(key);
+    kind = k === 'code' ? CODE
+      : SECRET_NAMES.has(k) || k.includes('password') || k.includes('secret') || k.endsWith('token') ? SECRET : PLAIN;
+    if (kinds.size < KINDS_MAX) kinds.set(key, kind);
+  }
+  return kind;
+}
+
 /**
  * Whether a field holds a secret: PINs, passwords, secrets, tokens (access, refresh, pay and
  * any other `...token`), authorization codes and PKCE verifiers. `code` is an authorization
  * code only as text: the number in an error's `{"code": 400}` stays readable.
  */
 export function isSecretField(key: string, value?: unknown): boolean {
-  const k = normal(key);
-  if (k === 'code') return typeof value === 'string';
-  return SECRET_NAMES.has(k) || k.includes('password') || k.includes('secret') || k.endsWith('token');
+  const kind = kindOf(key);
+  return kind === CODE ? typeof value === 'string' : kind === SECRET;
+}
+
+/**
+ * Whether redactValue would change anything: a secret field, a Buffer, or nesting past
+ * MAX_DEPTH. A walk that allocates nothing: most bodies have no secret, and then the text
+ * already sent (or one JSON.stringify) is what the log keeps, without a redacted copy.
+ */
+export function needsRedaction(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth >= MAX_DEPTH || Buffer.isBuffer(value)) return true;
+  if (Array.isArray(value)) {
+    for (const v of value) if (needsRedaction(v, depth + 1)) return true;
+    return false;
+  }
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k];
+    if (isSecretField(k, v) || needsRedaction(v, depth + 1)) return true;
+  }
+  return false;
 }
 
 /** A copy of a parsed document with every secret field's value replaced by REDACTED. */
@@ -81,7 +117,9 @@ export function redactText(text: string): string {
   const trimmed = text.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
-      return JSON.stringify(redactValue(JSON.parse(trimmed)));
+      const parsed: unknown = JSON.parse(trimmed);
+      // Nothing secret among the parsed keys: the text as sent is what a redacted copy would say.
+      return needsRedaction(parsed) ? JSON.stringify(redactValue(parsed)) : trimmed;
     } catch {
       return redactLoose(text);
     }
@@ -109,7 +147,7 @@ export function loggedBody(body: unknown, limitBytes = BODY_LIMIT_BYTES): { text
   let text: string;
   if (typeof body === 'string') text = redactText(body);
   else if (Buffer.isBuffer(body)) text = redactText(body.toString('utf8'));
-  else if (typeof body === 'object') text = JSON.stringify(redactValue(body));
+  else if (typeof body === 'object') text = JSON.stringify(needsRedaction(body) ? redactValue(body) : body);
   else text = String(body);
   return truncate(text, limitBytes);
 }

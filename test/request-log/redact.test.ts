@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  BODY_LIMIT_BYTES, REDACTED, isSecretField, loggedBody, redactAuthorization, redactQuery, redactText, redactValue, truncate,
+  BODY_LIMIT_BYTES, REDACTED, isSecretField, loggedBody, needsRedaction, redactAuthorization, redactQuery, redactText, redactValue, truncate,
 } from '../../src/request-log/redact.ts';
 
 describe('request log redaction', () => {
@@ -55,6 +55,27 @@ describe('request log redaction', () => {
     expect(out).not.toContain('1234');
     expect(out).toContain('"code": 400');
     expect(redactText('pin=1234 and password=hunter2')).toBe(`pin=${REDACTED} and password=${REDACTED}`);
+  });
+
+  it('keeps a JSON body with no secret as sent, and redacts one whose secret hides in an array, an escape or a repeated key', () => {
+    const plain = '{"id":"PAY-1","total":{"amount":1.5},"items":[{"name":"Café"}],"code":400}';
+    expect(redactText(`  ${plain}\n`)).toBe(plain);
+    expect(needsRedaction(JSON.parse(plain))).toBe(false);
+    expect(JSON.parse(redactText('{"list":[{"a":1},{"pay_token":"t"}]}'))).toEqual({ list: [{ a: 1 }, { pay_token: REDACTED }] });
+    // The parser's keys decide, not the text: an escaped name is still a PIN; a repeated key is redacted once parsed.
+    expect(redactText('{"p\\u0069n":"1234"}')).toBe(`{"pin":"${REDACTED}"}`);
+    expect(redactText('{"pin":"1","pin":"2"}')).toBe(`{"pin":"${REDACTED}"}`);
+    expect(needsRedaction({ file: Buffer.from('x') })).toBe(true);
+    expect(loggedBody({ name: 'Ana', amount: 2 }).text).toBe('{"name":"Ana","amount":2}');
+  });
+
+  it('classifies a name the same way once thousands of other names have been seen', () => {
+    for (let i = 0; i < 3_000; i++) isSecretField(`field_${i}`, 'x');
+    expect(isSecretField('Client-Secret', 'x')).toBe(true);
+    expect(isSecretField('code', 'x')).toBe(true);
+    expect(isSecretField('code', 400)).toBe(false);
+    expect(isSecretField('field_2999', 'x')).toBe(false);
+    expect(redactValue({ newPin: 1, field_2500: 2 })).toEqual({ newPin: REDACTED, field_2500: 2 });
   });
 
   it('cuts a body past the limit on a character boundary, after redaction, and says so', () => {
