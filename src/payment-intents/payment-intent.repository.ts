@@ -30,6 +30,26 @@ export async function findIntent(db: Db, id: string): Promise<IntentRow | undefi
   return (await intentById(db, id))[0];
 }
 
+// An intent with its owner's test clock, in one read (show.json): the sandbox joins the clock;
+// production has none to read.
+const intentWithClock = prepared((db, id: string) => db.selectFrom('payment_intents as i')
+  .leftJoin('sandbox_clocks as c', 'c.owner_user_id', 'i.owner_user_id')
+  .select(INTENT_COLUMNS.map((c) => `i.${c}` as const)).select('c.offset_ms as clock_offset_ms')
+  .where('i.id', '=', id));
+
+/** An intent and how far its owner's test clock runs ahead (0 without one, and always in production). */
+export async function findIntentWithClock(db: Db, id: string, sandbox: boolean): Promise<{ row: IntentRow; offsetMs: number } | undefined> {
+  if (!id || id.length > ID_MAX) return undefined;
+  if (!sandbox) {
+    const [row] = await intentById(db, id);
+    return row && { row, offsetMs: 0 };
+  }
+  const [found] = await intentWithClock(db, id);
+  if (!found) return undefined;
+  const { clock_offset_ms: offset, ...row } = found;
+  return { row: row as IntentRow, offsetMs: offset === null ? 0 : Number(offset) };
+}
+
 // A payment's first statement: the intent locked (only its row: FOR UPDATE OF i) with its
 // app's state and event subscription, and in the sandbox the owner's test clock. Its columns
 // are named (not i.*), so that PostgreSQL may keep it as a named prepared statement.

@@ -14,7 +14,8 @@ export async function registerPaymentIntents(app: FastifyInstance, ctx: Ctx): Pr
     const caller = await authenticateApi(ctx, request);
     return idempotent(ctx, request, reply, idempotencyScope(caller), async () => {
       const row = await createIntent(ctx, caller, request.body);
-      return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row, request.locale) };
+      // Answered at the merchant time it was created at: a new sale needs no further read.
+      return { status: 200, body: await serializeIntent(ctx, ctx.store.db, row, request.locale, row.created_at) };
     });
   };
   app.post('/api/payment-intent/.json', { schema: createIntentSchema }, create);
@@ -28,8 +29,8 @@ export async function registerPaymentIntents(app: FastifyInstance, ctx: Ctx): Pr
 
   app.get('/api/payment-intent/show.json', { schema: showIntentSchema }, async (request) => {
     const caller = await authenticateApi(ctx, request);
-    const row = await getOwnIntent(ctx, caller, text(doc(request.query).id));
-    return serializeIntent(ctx, ctx.store.db, row, request.locale);
+    const { row, nowMs } = await getOwnIntent(ctx, caller, text(doc(request.query).id));
+    return serializeIntent(ctx, ctx.store.db, row, request.locale, nowMs);
   });
 
   app.post('/api/payment-intent/execute/sale.json', { schema: executeSaleSchema }, async (request, reply) => {

@@ -39,10 +39,12 @@ async function loadExtras(db: Db, rows: IntentRow[], locale: Locale, nowMs: numb
   if (ids.length === 0) return extras;
   // Only ask for what can exist: payments once executed or annulled.
   const paidIds = rows.filter((r) => r.state === 'executed' || r.state === 'annulled').map((r) => r.id);
+  // Only requests have callbacks (a sale's history is always empty).
+  const requestIds = rows.filter((r) => r.intent === 'request').map((r) => r.id);
   const [payers, payments, attempts, wallets] = await Promise.all([
     payerIds.length ? payersById(db, payerIds) : [],
     paidIds.length ? paymentsOfIntents(db, paidIds) : [],
-    attemptsOfIntents(db, ids),
+    requestIds.length ? attemptsOfIntents(db, requestIds) : [],
     recipientIds.length
       ? db.selectFrom('digital_accounts as a').innerJoin('users as u', 'u.id', 'a.user_id')
         .select(['a.id', 'a.user_id', 'u.document', 'u.full_name', 'u.business_name'])
@@ -137,15 +139,18 @@ function resource(ctx: Ctx, row: IntentRow, extras: Extras, nowMs: number) {
 
 export type PaymentIntentResource = ReturnType<typeof resource>;
 
-/** Serializes intents of one merchant, at its time, with a fixed number of queries, whatever their count. */
-export async function serializeIntents(ctx: Ctx, db: Db, rows: IntentRow[], locale: Locale): Promise<PaymentIntentResource[]> {
-  const nowMs = rows.length ? await merchantNow(ctx, rows[0].owner_user_id, db) : ctx.clock.now();
-  const extras = await loadExtras(db, rows, locale, nowMs);
-  return rows.map((r) => resource(ctx, r, extras, nowMs));
+/**
+ * Serializes intents of one merchant, at its time, with a fixed number of queries, whatever
+ * their count. `nowMs`, when the caller already knows the merchant's time, saves reading it.
+ */
+export async function serializeIntents(ctx: Ctx, db: Db, rows: IntentRow[], locale: Locale, nowMs?: number): Promise<PaymentIntentResource[]> {
+  const now = nowMs ?? (rows.length ? await merchantNow(ctx, rows[0].owner_user_id, db) : ctx.clock.now());
+  const extras = await loadExtras(db, rows, locale, now);
+  return rows.map((r) => resource(ctx, r, extras, now));
 }
 
-export async function serializeIntent(ctx: Ctx, db: Db, row: IntentRow, locale: Locale): Promise<PaymentIntentResource> {
-  const [r] = await serializeIntents(ctx, db, [row], locale);
+export async function serializeIntent(ctx: Ctx, db: Db, row: IntentRow, locale: Locale, nowMs?: number): Promise<PaymentIntentResource> {
+  const [r] = await serializeIntents(ctx, db, [row], locale, nowMs);
   return r;
 }
 

@@ -10,7 +10,7 @@ import { parseIntentForm, type ParsedIntent } from './payment-intent.form.ts';
 import { paginate, type PageRequest } from '../http/paginator.ts';
 import { serializeIntents } from './payment-intent.serializer.ts';
 import {
-  countIntents, distributionAccounts, findIntent, listIntents, firstWallet, insertIntent, ownWalletByHandle, walletById, type IntentRow,
+  countIntents, distributionAccounts, findIntentWithClock, listIntents, firstWallet, insertIntent, ownWalletByHandle, walletById, type IntentRow,
 } from './payment-intent.repository.ts';
 import type { StoredTransaction } from './payment-intent.types.ts';
 import { mailUser } from '../mail/outbox.ts';
@@ -135,10 +135,11 @@ export async function createIntent(ctx: Ctx, caller: ApiCaller, body: unknown): 
 }
 
 /** One intent of the calling account; another account's intent is as unknown as a missing one. */
-export async function getOwnIntent(ctx: Ctx, caller: ApiCaller, id: string | undefined): Promise<IntentRow> {
-  const row = id ? await findIntent(ctx.store.db, id) : undefined;
-  if (!row || row.owner_user_id !== caller.user.id) throw new NotFoundError('intent.not_found');
-  return row;
+export async function getOwnIntent(ctx: Ctx, caller: ApiCaller, id: string | undefined): Promise<{ row: IntentRow; nowMs: number }> {
+  // Read together with the owner's test clock: the merchant time the answer is given at.
+  const found = id ? await findIntentWithClock(ctx.store.db, id, ctx.env === 'sandbox') : undefined;
+  if (!found || found.row.owner_user_id !== caller.user.id) throw new NotFoundError('intent.not_found');
+  return { row: found.row, nowMs: ctx.clock.now() + found.offsetMs };
 }
 
 /** The calling account's intents, newest first, as the API's Paginator. */

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../src/shared/clock.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { get, type Res } from '../helpers/http.ts';
-import { createSale, merchantWithToken, show, type Merchant } from './fixtures.ts';
+import { createRequest } from '../billing/fixtures.ts';
+import { createSale, merchantWithToken, payer, show, type Merchant } from './fixtures.ts';
 
 describe('GET /api/payment-intent/show.json and the list', () => {
   let s: TestServer;
@@ -76,8 +77,9 @@ describe('GET /api/payment-intent/show.json and the list', () => {
     expect((await get(`${s.baseUrl}/api/payment-intent/show.json?id=${'x'.repeat(5000)}`, m.auth)).status).toBe(404);
   });
 
-  it('shows the merchant callbacks as history_responses, oldest first', async () => {
-    const id = ids[0];
+  it('shows a request\'s merchant callbacks as history_responses, oldest first', async () => {
+    // Only a billing request calls the merchant back (a sale's history is always empty).
+    const id = (await createRequest(s, m, (await payer(s, 0)).username)).id as string;
     const now = s.clock.now();
     await s.ctx.store.autocommit.insertInto('callbacks').values({
       id: 'cb-1', intent_id: id, app_id: m.app_id, url: 'https://shop.example/ok', status: 'delivered', attempts: 2,
