@@ -1,5 +1,6 @@
 import type { OauthCodesTable } from '../db/schema.ts';
 import { forUpdate, type Tx, type ReadDb, type Writer } from '../db/store.ts';
+import { prepared } from '../db/prepared.ts';
 
 type Db = ReadDb;
 
@@ -18,17 +19,19 @@ export interface ClientRow {
   has_logo: number;
 }
 
+// Every token request runs this look-up: prepared once (building it cost more than running it).
+const clientById = prepared((db, clientId: string) => db.selectFrom('apps as a')
+  .innerJoin('users as u', 'u.id', 'a.owner_user_id')
+  .select((eb) => [
+    'a.id', 'a.client_id', 'a.secret_hash', 'a.secret_version', 'a.owner_user_id', 'a.name', 'a.description',
+    'a.home_url', 'a.redirect_uris', 'a.status', 'u.status as owner_status',
+    eb.case().when('a.logo_png', 'is not', null).then(1).else(0).end().as('has_logo'),
+  ])
+  .where('a.client_id', '=', clientId));
+
 /** One query for everything the token endpoint and the consent page need to know about a client. */
 export async function findClient(db: Db, clientId: string): Promise<ClientRow | undefined> {
-  return db.selectFrom('apps as a')
-    .innerJoin('users as u', 'u.id', 'a.owner_user_id')
-    .select((eb) => [
-      'a.id', 'a.client_id', 'a.secret_hash', 'a.secret_version', 'a.owner_user_id', 'a.name', 'a.description',
-      'a.home_url', 'a.redirect_uris', 'a.status', 'u.status as owner_status',
-      eb.case().when('a.logo_png', 'is not', null).then(1).else(0).end().as('has_logo'),
-    ])
-    .where('a.client_id', '=', clientId)
-    .executeTakeFirst();
+  return (await clientById(db, clientId))[0] as ClientRow | undefined;
 }
 
 export interface RefreshRow {
@@ -44,16 +47,17 @@ export interface RefreshRow {
   user_status: string;
 }
 
+const tokenByHash = prepared((db, tokenHash: string) => db.selectFrom('oauth_tokens as t')
+  .innerJoin('apps as a', 'a.id', 't.app_id')
+  .innerJoin('users as u', 'u.id', 't.user_id')
+  .select([
+    't.kind', 't.app_id', 't.user_id', 't.family_id', 't.secret_version', 't.expires_at', 't.revoked_at', 't.used_at',
+    'a.secret_version as app_secret_version', 'u.status as user_status',
+  ])
+  .where('t.token_hash', '=', tokenHash));
+
 export async function findToken(db: Db, tokenHash: string): Promise<RefreshRow | undefined> {
-  return db.selectFrom('oauth_tokens as t')
-    .innerJoin('apps as a', 'a.id', 't.app_id')
-    .innerJoin('users as u', 'u.id', 't.user_id')
-    .select([
-      't.kind', 't.app_id', 't.user_id', 't.family_id', 't.secret_version', 't.expires_at', 't.revoked_at', 't.used_at',
-      'a.secret_version as app_secret_version', 'u.status as user_status',
-    ])
-    .where('t.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+  return (await tokenByHash(db, tokenHash))[0];
 }
 
 /** Marks a refresh token used; false when it was already used or revoked (a concurrent rotation lost). */

@@ -1,3 +1,4 @@
+import { preparedWrite } from '../db/prepared.ts';
 import type { Writer } from '../db/store.ts';
 import { newId, randomToken, sha256 } from '../shared/ids.ts';
 
@@ -24,20 +25,26 @@ export interface IssueInput {
   refreshToken?: string;
 }
 
+// One prepared two-row INSERT: what both rows share (app, user, scope, family, secret version,
+// time), then each row's own hash and expiry.
+type Shared = [appId: string, userId: string, scope: string, familyId: string, secretVersion: number, createdAt: number];
+const insertPair = preparedWrite((db, shared: Shared, accessHash: string, accessExpires: number, refreshHash: string, refreshExpires: number) => {
+  const [app_id, user_id, scope, family_id, secret_version, created_at] = shared;
+  const base = { app_id, user_id, scope, family_id, secret_version, created_at, revoked_at: null, used_at: null };
+  return db.insertInto('oauth_tokens').values([
+    { ...base, token_hash: accessHash, kind: 'access', expires_at: accessExpires },
+    { ...base, token_hash: refreshHash, kind: 'refresh', expires_at: refreshExpires },
+  ]);
+});
+
 /** Issues an access token and a refresh token; only their hashes are stored. */
 export async function issueTokens(db: Writer, input: IssueInput): Promise<TokenPair> {
   const access = input.accessToken ?? randomToken(32);
   const refresh = input.refreshToken ?? randomToken(32);
   const scope = input.scope ?? 'API';
   const familyId = input.familyId ?? newId();
-  const base = {
-    app_id: input.appId, user_id: input.userId, scope, family_id: familyId, secret_version: input.secretVersion,
-    revoked_at: null, used_at: null, created_at: input.nowMs,
-  };
-  await db.insertInto('oauth_tokens').values([
-    { ...base, token_hash: sha256(access), kind: 'access', expires_at: input.nowMs + input.accessTtlSec * 1000 },
-    { ...base, token_hash: sha256(refresh), kind: 'refresh', expires_at: input.nowMs + input.refreshIdleSec * 1000 },
-  ]).execute();
+  await insertPair(db, [input.appId, input.userId, scope, familyId, input.secretVersion, input.nowMs],
+    sha256(access), input.nowMs + input.accessTtlSec * 1000, sha256(refresh), input.nowMs + input.refreshIdleSec * 1000);
   return { access_token: access, expires_in: input.accessTtlSec, token_type: 'bearer', scope, refresh_token: refresh };
 }
 
