@@ -1,3 +1,5 @@
+import { preparedWrite } from '../db/prepared.ts';
+import type { MailOutboxTable } from '../db/schema.ts';
 import type { Tx, ReadDb } from '../db/store.ts';
 import { newId } from '../shared/ids.ts';
 import type { Locale } from '../shared/i18n.ts';
@@ -59,17 +61,32 @@ export async function queueMail(tx: Tx, to: Recipient, kind: MailKind, params: M
   return id;
 }
 
+// What a new message fills in; the INSERT is prepared once per number of messages (a
+// payment's two, one elsewhere), not built per payment.
+const PER_MESSAGE = ['id', 'kind', 'user_id', 'to_address', 'locale', 'subject', 'text_body', 'html_body', 'next_attempt_at', 'created_at'] as const;
+const insertMails = preparedWrite((db, values: unknown[]) => {
+  const rows: MailOutboxTable[] = [];
+  for (let i = 0; i < values.length; i += PER_MESSAGE.length) {
+    const own = Object.fromEntries(PER_MESSAGE.map((c, j) => [c, values[i + j]]));
+    rows.push({
+      ...own, status: 'pending', transport: null, attempts: 0, locked_until: 0, locked_by: null, last_error: null, sent_at: null,
+    } as MailOutboxTable);
+  }
+  return db.insertInto('mail_outbox').values(rows);
+});
+
 /** Several messages in one INSERT (a payment owes two: to the payer and to the shop). */
 export async function queueMails(tx: Tx, mails: { to: Recipient; kind: MailKind; params: MailParams }[], nowMs: number): Promise<string[]> {
   if (mails.length === 0) return [];
-  const rows = mails.map(({ to, kind, params }) => {
+  const ids: string[] = [];
+  const values: unknown[] = [];
+  for (const { to, kind, params } of mails) {
     const message = renderMail(kind, to.locale, { name: to.name, username: to.username, ...params });
-    return {
-      id: newId(), kind, user_id: to.userId, to_address: to.address, locale: to.locale, subject: message.subject,
-      text_body: message.text, html_body: message.html, status: 'pending' as const, transport: null, attempts: 0,
-      next_attempt_at: nowMs, locked_until: 0, locked_by: null, last_error: null, created_at: nowMs, sent_at: null,
-    };
-  });
-  await tx.insertInto('mail_outbox').values(rows).execute();
-  return rows.map((r) => r.id);
+    const id = newId();
+    ids.push(id);
+    // In PER_MESSAGE's order.
+    values.push(id, kind, to.userId, to.address, to.locale, message.subject, message.text, message.html, nowMs, nowMs);
+  }
+  await insertMails(tx, values);
+  return ids;
 }

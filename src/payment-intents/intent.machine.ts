@@ -1,4 +1,4 @@
-import { prepared } from '../db/prepared.ts';
+import { prepared, preparedWrite } from '../db/prepared.ts';
 import type { IntentState } from '../db/schema.ts';
 import type { Tx } from '../db/store.ts';
 import { InvariantError } from '../ledger/invariants.ts';
@@ -62,13 +62,33 @@ export function refusalOf(row: IntentRow, action: Action, nowMs: number): string
   return fromStates(action, row.intent).includes(row.state) ? undefined : stateMessage(row.state);
 }
 
+// One prepared UPDATE per step, kind of intent and whether it names the payer: built once,
+// not per payment.
+type StateWriter = (tx: Tx, id: string, at: number, payer: string | null) => Promise<number>;
+const stateWriters = new Map<string, StateWriter>();
+
+function stateWriter(action: Action, kind: Kind, setsPayer: boolean): StateWriter {
+  const key = `${action}|${kind}|${setsPayer}`;
+  let writer = stateWriters.get(key);
+  if (!writer) {
+    const tr: Transition = TRANSITIONS[action];
+    const states = [...fromStates(action, kind)];
+    writer = preparedWrite((db, id: string, at: number, payer: string | null) => db.updateTable('payment_intents')
+      .set({ ...(setsPayer ? { payer_user_id: payer } : {}), state: tr.to, ...(tr.stamp ? { [tr.stamp]: at } : {}) })
+      .where('id', '=', id).where('state', 'in', states));
+    stateWriters.set(key, writer);
+  }
+  return writer;
+}
+
 /** The one writer of an intent's state: only from the table's states; false when it had moved on. */
-async function write(tx: Tx, row: IntentRow, action: Action, nowMs: number, extra: Partial<IntentRow> = {}): Promise<IntentRow | undefined> {
+async function write(tx: Tx, row: IntentRow, action: Action, nowMs: number, payerUserId?: string): Promise<IntentRow | undefined> {
   const tr: Transition = TRANSITIONS[action];
-  const patch: Partial<IntentRow> = { ...extra, state: tr.to, ...(tr.stamp ? { [tr.stamp]: nowMs } : {}) };
-  const r = await tx.updateTable('payment_intents').set(patch).where('id', '=', row.id)
-    .where('state', 'in', [...fromStates(action, row.intent)]).executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1 ? { ...row, ...patch } : undefined;
+  const patch: Partial<IntentRow> = {
+    ...(payerUserId !== undefined ? { payer_user_id: payerUserId } : {}), state: tr.to, ...(tr.stamp ? { [tr.stamp]: nowMs } : {}),
+  };
+  const changed = await stateWriter(action, row.intent, payerUserId !== undefined)(tx, row.id, nowMs, payerUserId ?? null);
+  return changed === 1 ? { ...row, ...patch } : undefined;
 }
 
 /**
@@ -143,7 +163,7 @@ export async function changeState(tx: Tx, row: IntentRow, action: 'authorize' | 
   if (refused) return { ok: false, key: refused };
   const app = action === 'authorize' ? await activeApp(tx, row.app_id) : undefined;
   if (action === 'authorize' && !app) return { ok: false, key: 'intent.app_unavailable' };
-  const next = await write(tx, row, action, nowMs, payerUserId ? { payer_user_id: payerUserId } : {});
+  const next = await write(tx, row, action, nowMs, payerUserId || undefined);
   if (!next) return { ok: false, key: stateMessage(row.state) };
   await emit(tx, next, action, nowMs, app);
   return { ok: true, row: next };
@@ -177,7 +197,7 @@ export async function execute(
   const parties = opts.parties ?? await paymentParties(tx, payer.userId, row.owner_user_id);
   if (opts.sandbox) refuseMagicShortfall(Number(row.total_minor), parties.get(payer.userId)?.username ?? '');
   const payments = await executeIntentPayment(tx, row, payer, nowMs);
-  const next = await write(tx, row, 'execute', nowMs, { payer_user_id: payer.userId });
+  const next = await write(tx, row, 'execute', nowMs, payer.userId);
   if (!next) throw new InvariantError('execute_at_most_once', `intent ${row.id} is no longer waiting`);
   await emit(tx, next, 'execute', nowMs, app, payments);
   const txns = parseTransactions(row.transactions_json);
