@@ -44,11 +44,13 @@ export async function buildApp(ctx: Ctx, opts: AppOptions = {}): Promise<Fastify
   await app.register(cookie, { secret: ctx.secrets.cookieSecret });
   const headers = securityHeaders(ctx.config.publicUrl.startsWith('https:'));
   // After the cookie plugin, so that the language cookie is already parsed.
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks that do no I/O take a callback: no promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
     const cookieLang = request.cookies?.lang;
     request.locale = cookieLang === 'en' || cookieLang === 'es' ? cookieLang : localeFromHeader(request.headers['accept-language']);
     reply.headers(headers);
     reply.header('x-request-id', request.id);
+    done();
   });
   await app.register(csrf, {
     cookieKey: '_csrf_secret',

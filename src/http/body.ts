@@ -102,24 +102,37 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
     throwFileSizeLimit: false,
     limits: { fieldNameSize: 200, fieldSize: 64 * 1024, fields: QS_LIMITS.parameterLimit, fileSize: FILE_LIMIT_BYTES, files: 4, parts: QS_LIMITS.parameterLimit + 4 },
   });
-  app.addHook('preValidation', async (request: FastifyRequest) => {
+  // One callback hook: a url-encoded or JSON call is checked without a promise; only a
+  // multipart body is read asynchronously first.
+  app.addHook('preValidation', (request, _reply, done) => {
     request.uploads = new Map();
-    if (!request.isMultipart()) return;
-    const pairs: [string, string][] = [];
-    try {
-      await readParts(request, pairs);
-    } catch (e) {
-      // busboy's own errors (no boundary, truncated body) carry no status: they are bad input.
-      if ((e as { statusCode?: number }).statusCode) throw e;
-      throw Object.assign(new BodyTooComplexError((e as Error).message), { statusCode: 400 });
+    const check = () => {
+      if (!acceptableInput(request.body, request.query, request.params)) {
+        throw Object.assign(new BodyTooComplexError('input too deep or holding NUL'), { statusCode: 400 });
+      }
+    };
+    if (!request.isMultipart()) {
+      try {
+        check();
+      } catch (e) {
+        return done(e as Error);
+      }
+      return done();
     }
-    (request as { body: unknown }).body = pairsToDoc(pairs);
+    readMultipartBody(request).then(check).then(() => done(), done);
   });
-  app.addHook('preValidation', async (request: FastifyRequest) => {
-    if (!acceptableInput(request.body, request.query, request.params)) {
-      throw Object.assign(new BodyTooComplexError('input too deep or holding NUL'), { statusCode: 400 });
-    }
-  });
+}
+
+async function readMultipartBody(request: FastifyRequest): Promise<void> {
+  const pairs: [string, string][] = [];
+  try {
+    await readParts(request, pairs);
+  } catch (e) {
+    // busboy's own errors (no boundary, truncated body) carry no status: they are bad input.
+    if ((e as { statusCode?: number }).statusCode) throw e;
+    throw Object.assign(new BodyTooComplexError((e as Error).message), { statusCode: 400 });
+  }
+  (request as { body: unknown }).body = pairsToDoc(pairs);
 }
 
 /**

@@ -25,8 +25,13 @@ export async function requireUser(request: FastifyRequest, reply: import('fastif
 export async function registerPages(app: FastifyInstance, ctx: Ctx): Promise<void> {
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: 3600_000, decorateReply: false });
 
-  app.addHook('preHandler', async (request) => {
-    if (request.routeOptions.config?.web) request.pageUser = await sessionUser(ctx, request, 'user');
+  // A callback hook: an API call (no page) passes through without a promise.
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (!request.routeOptions.config?.web) return done();
+    sessionUser(ctx, request, 'user').then((user) => {
+      request.pageUser = user;
+      done();
+    }, done);
   });
 
   app.get('/', { config: { web: true } }, async (request, reply) => {
