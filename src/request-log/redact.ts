@@ -14,10 +14,12 @@ const SECRET_NAMES = new Set([
 const normal = (key: string): string => key.toLowerCase().replace(/[^a-z]/g, '');
 
 // What a field name says, worked out once per name: the same few hundred names recur in
-// every body. Names beyond KINDS_MAX (a body of random names) are classified each time.
+// every body. Only short names are kept, and at most KINDS_MAX of them (a body of random or
+// huge names is classified each time, never stored).
 const PLAIN = 0, SECRET = 1, CODE = 2;
 type Kind = typeof PLAIN | typeof SECRET | typeof CODE;
 const KINDS_MAX = 2_000;
+const KIND_NAME_MAX = 64;
 const kinds = new Map<string, Kind>();
 
 function kindOf(key: string): Kind {
@@ -26,7 +28,7 @@ function kindOf(key: string): Kind {
     const k = normal(key);
     kind = k === 'code' ? CODE
       : SECRET_NAMES.has(k) || k.includes('password') || k.includes('secret') || k.endsWith('token') ? SECRET : PLAIN;
-    if (kinds.size < KINDS_MAX) kinds.set(key, kind);
+    if (kinds.size < KINDS_MAX && key.length <= KIND_NAME_MAX) kinds.set(key, kind);
   }
   return kind;
 }

@@ -76,6 +76,9 @@ describe('request log redaction', () => {
     expect(isSecretField('code', 400)).toBe(false);
     expect(isSecretField('field_2999', 'x')).toBe(false);
     expect(redactValue({ newPin: 1, field_2500: 2 })).toEqual({ newPin: REDACTED, field_2500: 2 });
+    // A long name (never kept in the cache) is classified all the same.
+    expect(isSecretField(`${'x'.repeat(5_000)}_secret`, 's')).toBe(true);
+    expect(isSecretField('x'.repeat(5_000), 's')).toBe(false);
   });
 
   it('cuts a body past the limit on a character boundary, after redaction, and says so', () => {
