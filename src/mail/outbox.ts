@@ -82,10 +82,13 @@ export async function queueMails(tx: Tx, mails: { to: Recipient; kind: MailKind;
   const values: unknown[] = [];
   for (const { to, kind, params } of mails) {
     const message = renderMail(kind, to.locale, { name: to.name, username: to.username, ...params });
-    const id = newId();
-    ids.push(id);
-    // In PER_MESSAGE's order.
-    values.push(id, kind, to.userId, to.address, to.locale, message.subject, message.text, message.html, nowMs, nowMs);
+    const own: Pick<MailOutboxTable, (typeof PER_MESSAGE)[number]> = {
+      id: newId(), kind, user_id: to.userId, to_address: to.address, locale: to.locale, subject: message.subject,
+      text_body: message.text, html_body: message.html, next_attempt_at: nowMs, created_at: nowMs,
+    };
+    ids.push(own.id);
+    // The prepared INSERT takes them by position, in PER_MESSAGE's order.
+    for (const column of PER_MESSAGE) values.push(own[column]);
   }
   await insertMails(tx, values);
   return ids;

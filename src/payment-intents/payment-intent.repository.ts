@@ -47,7 +47,7 @@ export async function findIntentWithClock(db: Db, id: string, sandbox: boolean):
   const [found] = await intentWithClock(db, id);
   if (!found) return undefined;
   const { clock_offset_ms: offset, ...row } = found;
-  return { row: row as IntentRow, offsetMs: offset === null ? 0 : Number(offset) };
+  return { row: row as IntentRow, offsetMs: Number(offset ?? 0) };
 }
 
 // A payment's first statement: the intent locked (only its row: FOR UPDATE OF i) with its
