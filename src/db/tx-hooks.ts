@@ -14,10 +14,20 @@ export interface TxHook {
   committed(): void;
 }
 
+// On Node.js 20 an enabled AsyncLocalStorage puts a hook on every promise of the process,
+// not only on the request that set it. So the storage is enabled only while some request
+// with a hook runs, and disabled again when the last one ends: requests without an
+// Idempotency-Key do not pay for the ones that carry it.
 const current = new AsyncLocalStorage<TxHook>();
+let running = 0;
 
-export function withTxHook<T>(hook: TxHook, fn: () => Promise<T>): Promise<T> {
-  return current.run(hook, fn);
+export async function withTxHook<T>(hook: TxHook, fn: () => Promise<T>): Promise<T> {
+  running++;
+  try {
+    return await current.run(hook, fn);
+  } finally {
+    if (--running === 0) current.disable();
+  }
 }
 
 /**
@@ -26,7 +36,7 @@ export function withTxHook<T>(hook: TxHook, fn: () => Promise<T>): Promise<T> {
  * part in the transaction.
  */
 export async function hookedTx<T>(run: (fn: (tx: Tx) => Promise<T>) => Promise<T>, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const hook = current.getStore();
+  const hook = running > 0 ? current.getStore() : undefined;
   if (!hook) return run(fn);
   const value = await run(async (tx) => {
     const out = await fn(tx);

@@ -12,6 +12,9 @@ import { merchantWithToken, type Merchant } from '../payment-intents/fixtures.ts
 let gate: Promise<void> = Promise.resolve();
 let openGate: () => void = () => {};
 let stalls = 0;
+let held: Promise<void> = Promise.resolve();
+let release: () => void = () => {};
+let holding = 0;
 
 let s: TestServer;
 let m: Merchant;
@@ -21,6 +24,15 @@ beforeAll(async () => {
       app.post('/test/register-then-die', async (request, reply) => {
         const caller = await authenticateApi(ctx, request);
         return idempotent(ctx, request, reply, idempotencyScope(caller), async () => {
+          await registerItem(ctx, caller, 'DISPERSION', request.body);
+          throw new Error('the process died before the response was stored');
+        });
+      });
+      app.post('/test/wait-register-then-die', async (request, reply) => {
+        const caller = await authenticateApi(ctx, request);
+        return idempotent(ctx, request, reply, idempotencyScope(caller), async () => {
+          holding++;
+          await held;
           await registerItem(ctx, caller, 'DISPERSION', request.body);
           throw new Error('the process died before the response was stored');
         });
@@ -64,6 +76,27 @@ describe('an Idempotency-Key whose work committed is never run again', () => {
     expect(later.status).toBe(409);
     expect(JSON.stringify(later.body)).toMatch(/already processed/);
     expect(await itemCount()).toBe(before + 1);
+  });
+
+  it('holds for a keyed request that commits after another keyed request has ended', async () => {
+    // The hooks' async storage is switched off when the last keyed request ends: one that
+    // is still running must keep its hook, or its commit would leave the key releasable.
+    const before = await itemCount();
+    held = new Promise<void>((r) => (release = r));
+    const waiting = postForm(`${s.baseUrl}/test/wait-register-then-die`, item('overlap-b'), { ...m.auth, 'idempotency-key': 'overlap-b' });
+    for (let i = 0; i < 1000 && holding === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(holding).toBe(1);
+    const other = await postForm(`${s.baseUrl}/test/register-then-die`, item('overlap-a'), { ...m.auth, 'idempotency-key': 'overlap-a' });
+    expect(other.status).toBe(500);
+    release();
+    expect((await waiting).status).toBe(500);
+    expect(await itemCount()).toBe(before + 2);
+    const rows = await s.ctx.store.db.selectFrom('idempotency_keys').select(['key', 'state'])
+      .where('key', 'in', ['overlap-a', 'overlap-b']).orderBy('key').execute();
+    expect(rows).toEqual([{ key: 'overlap-a', state: 'committed' }, { key: 'overlap-b', state: 'committed' }]);
+    const retry = await postForm(`${s.baseUrl}/test/wait-register-then-die`, item('overlap-b'), { ...m.auth, 'idempotency-key': 'overlap-b' });
+    expect(retry.status).toBe(409);
+    expect(await itemCount()).toBe(before + 2);
   });
 
   it('a request whose claim was taken over cannot commit: one item, not two', async () => {
