@@ -11,7 +11,7 @@ import type { StoreConfig } from '../config/config.ts';
 import type { DB } from './schema.ts';
 import { runMigrations } from './migrations.ts';
 import { GroupCommitter } from './group-commit.ts';
-import { assertNotInTransaction, guardedDialect } from './tx-guard.ts';
+import { assertNotInTransaction, CONNECTION_WAIT_MS, guardedDialect } from './tx-guard.ts';
 import { hookedTx } from './tx-hooks.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -68,21 +68,47 @@ pg.types.setTypeParser(20, (v: string) => {
   return n;
 });
 
-/** A mutex for SQLite's one connection, as Kysely's own driver keeps. */
+/** A query waited CONNECTION_WAIT_MS for a database connection (overload, or a transaction waiting for itself). */
+export class ConnectionWaitError extends Error {
+  readonly code = 'CONNECTION_WAIT';
+  constructor(ms: number) {
+    super(`no database connection became free within ${ms} ms`);
+  }
+}
+
+/**
+ * A mutex for SQLite's one connection, as Kysely's own driver keeps, whose waiters give
+ * up after `waitMs`: a root query inside a transaction (with the guard off) then fails
+ * instead of waiting for ever for the connection its own transaction holds.
+ */
 class ConnectionMutex {
   private locked = false;
-  private waiters: (() => void)[] = [];
+  private waiters: { resolve: () => void; timer: NodeJS.Timeout }[] = [];
+  constructor(private readonly waitMs: number) {}
   async lock(): Promise<void> {
     if (!this.locked) {
       this.locked = true;
       return;
     }
-    await new Promise<void>((resolve) => this.waiters.push(resolve));
+    await new Promise<void>((resolve, reject) => {
+      const waiter = {
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          reject(new ConnectionWaitError(this.waitMs));
+        }, this.waitMs),
+      };
+      this.waiters.push(waiter);
+    });
   }
   unlock(): void {
     const next = this.waiters.shift();
-    if (next) next();
-    else this.locked = false;
+    if (!next) {
+      this.locked = false;
+      return;
+    }
+    clearTimeout(next.timer);
+    next.resolve();
   }
 }
 
@@ -125,7 +151,7 @@ class CachingSqliteConnection implements DatabaseConnection {
 
 /** Write transactions start with BEGIN IMMEDIATE: the write lock is taken before any read. */
 class ImmediateSqliteDriver implements Driver {
-  private readonly mutex = new ConnectionMutex();
+  private readonly mutex = new ConnectionMutex(CONNECTION_WAIT_MS);
   private readonly connection: CachingSqliteConnection;
   constructor(private readonly database: Database.Database) {
     this.connection = new CachingSqliteConnection(database);
@@ -226,6 +252,7 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    connectionTimeoutMillis: CONNECTION_WAIT_MS,
     options: `-c search_path="${schema}"`,
     // MPANDCO_PG_NAMED=0: every statement unnamed, for a pooler that cannot keep prepared statements.
     Client: process.env.MPANDCO_PG_NAMED === '0' ? pg.Client : NamingClient,
