@@ -481,8 +481,9 @@ export async function runMigrations(store: MigrationStore): Promise<string[]> {
       .addColumn('name', 'text', (c) => c.primaryKey())
       .addColumn('applied_at', 'bigint', (c) => c.notNull()).execute();
   } catch (e) {
-    // Two PostgreSQL sessions creating it at once: the loser sees the winner's table.
-    if (!['23505', '42P07'].includes((e as { code?: string }).code ?? '')) throw e;
+    // Two PostgreSQL sessions creating it at once: the loser sees the winner's table, or
+    // its row type ("type … already exists", 42710), depending on where the race falls.
+    if (!['23505', '42P07', '42710'].includes((e as { code?: string }).code ?? '')) throw e;
   }
   return store.tx(async (tx) => {
     if (store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(current_schema()))`.execute(tx);
