@@ -257,7 +257,14 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
     // MPANDCO_PG_NAMED=0: every statement unnamed, for a pooler that cannot keep prepared statements.
     Client: process.env.MPANDCO_PG_NAMED === '0' ? pg.Client : NamingClient,
   });
-  const db = new Kysely<DB>({ dialect: guardedDialect(new PostgresDialect({ pool })) });
+  // A pool that found no free connection within CONNECTION_WAIT_MS fails as SQLite's wait does.
+  const waiting = {
+    connect: () => pool.connect().catch((e: Error) => {
+      throw e?.message === 'timeout exceeded when trying to connect' ? new ConnectionWaitError(CONNECTION_WAIT_MS) : e;
+    }),
+    end: () => pool.end(),
+  };
+  const db = new Kysely<DB>({ dialect: guardedDialect(new PostgresDialect({ pool: waiting })) });
   const shared: PgShared = { refs: { next: 0n, end: 0n } };
   // Several groups at once, each on its own connection; a group stays short (its payers'
   // rows are locked until its COMMIT), and hot balances are credited once, at its end.

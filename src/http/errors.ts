@@ -1,7 +1,8 @@
 import FindMyWay from 'find-my-way';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { validationFailure } from './validation.ts';
-import { decodeMsg, DomainError, ValidationError, type ErrorTree } from '../shared/errors.ts';
+import { decodeMsg, DomainError, UnavailableError, ValidationError, type ErrorTree } from '../shared/errors.ts';
+import { ConnectionWaitError } from '../db/store.ts';
 import { InvariantError, moneyRefusal } from '../ledger/invariants.ts';
 import { t, type Locale } from '../shared/i18n.ts';
 
@@ -42,6 +43,8 @@ export type WebErrorRenderer = (req: FastifyRequest, reply: FastifyReply, status
 
 function toDomain(error: FastifyError | Error): DomainError | undefined {
   if (error instanceof DomainError) return error;
+  // No database connection came free in time (MPANDCO_CONNECTION_WAIT_MS): busy, not broken.
+  if (error instanceof ConnectionWaitError) return new UnavailableError('common.busy');
   if (error instanceof InvariantError) {
     return ValidationError.global(moneyRefusal(error) ?? 'common.bad_request');
   }
@@ -80,6 +83,7 @@ export function registerErrorHandling(app: FastifyInstance, renderWebError: WebE
       return reply.code(500).send({ code: 500, message: msg });
     }
     if (domain.status >= 500) request.log.warn({ err: error }, 'service unavailable');
+    if (error instanceof ConnectionWaitError) reply.header('retry-after', '1');
     const { status, body } = wireError(domain, request.locale);
     if (request.routeOptions.config?.oauth) {
       // A body the parser refused (malformed, too large, wrong type) is RFC 6749's invalid_request.
