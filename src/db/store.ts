@@ -227,13 +227,21 @@ const RETRYABLE_PG = new Set(['40P01', '40001']);
 
 export async function openStore(cfg: StoreConfig, fileName: string): Promise<Store> {
   if (cfg.databaseUrl) return openPostgres(cfg.databaseUrl, cfg.pgSchema ?? 'public');
-  const database = openSqlite(path.join(cfg.dataDir, fileName));
+  const file = path.join(cfg.dataDir, fileName);
+  const database = openSqlite(file);
   const db = new Kysely<DB>({ dialect: guardedDialect(sqliteDialect(database)) });
   // One writer: one group at a time (BEGIN IMMEDIATE is retried while another process writes).
   const committer = new GroupCommitter({
     begin: (body) => db.transaction().execute(body), lanes: 1, maxGroup: 256, retryable: () => false,
   });
-  return storeOver(db, 'sqlite', committer);
+  // Reads through the root handle take a connection of their own: a WAL reader sees the last
+  // COMMIT and never waits for the writer, so a read does not queue behind a group of
+  // payments, and a root read inside a transaction (with the guard off) cannot wait for the
+  // connection its own transaction holds. It refuses writes (query_only).
+  const reader = openSqlite(file);
+  reader.pragma('query_only = ON');
+  const readDb = new Kysely<DB>({ dialect: guardedDialect(sqliteDialect(reader)) });
+  return storeOver(db, 'sqlite', committer, readDb);
 }
 
 async function openPostgres(url: string, schema: string): Promise<Store> {
@@ -281,17 +289,20 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
   return storeOver(db, 'postgres', committer);
 }
 
-/** The store over a dialect's handle: reads on the root, writes through the group committer. */
-async function storeOver(db: Kysely<DB>, dialect: DialectName, committer: GroupCommitter): Promise<Store> {
+/** The store over a dialect's handle: reads on the root (or a reader of its own), writes through the group committer. */
+async function storeOver(db: Kysely<DB>, dialect: DialectName, committer: GroupCommitter, readDb: Kysely<DB> = db): Promise<Store> {
   const store: Store = {
-    db,
+    db: readDb,
     autocommit: db as AutoCommit,
     dialect,
     tx: (fn) => {
       assertNotInTransaction();
       return hookedTx((f) => committer.run(f), fn);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      if (readDb !== db) await readDb.destroy();
+      await db.destroy();
+    },
   };
   await migrate(store);
   return store;

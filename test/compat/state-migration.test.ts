@@ -21,7 +21,7 @@ describe('migration 0007: stored `approved` intents become `authorized`', () => 
     const approvedAt = before.clock.now();
 
     // Put the store back as the previous version left it.
-    const db = before.ctx.store.db;
+    const db = before.ctx.store.autocommit;
     await sql`alter table payment_intents rename column authorized_at to approved_at`.execute(db);
     await sql`update payment_intents set state = 'approved', payer_user_id = ${buyer.payer_id}, approved_at = ${approvedAt} where id = ${sale.id}`.execute(db);
     await sql`delete from mpandco_migrations where name = '0007_intent_state_authorized'`.execute(db);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RootHandleInTransactionError } from '../../src/db/tx-guard.ts';
-import { testEnv, type TestEnv } from '../helpers/env.ts';
+import { DIALECT, testEnv, type TestEnv } from '../helpers/env.ts';
 
 // The root handle inside a transaction used to hang forever on SQLite (its one connection
 // is the transaction's) and to run outside the transaction on PostgreSQL.
@@ -41,10 +41,20 @@ describe('the root handle inside a transaction', () => {
     const update = db.updateTable;
     // @ts-expect-error as above
     const remove = db.deleteFrom;
-    // The type hides them; the handle is still the one Kysely instance (store.autocommit), so
-    // the guard above is what stops a misuse that casts the type away.
+    // The type hides them. On SQLite the root handle is a reader connection of its own that
+    // refuses a write at run time too (query_only); on PostgreSQL it is the pool that
+    // store.autocommit also uses, and the guard above stops a misuse inside a transaction.
     expect([write, update, remove].every((f) => typeof f === 'function')).toBe(true);
-    expect(te.ctx.store.autocommit).toBe(db);
+    const castAway = db as unknown as typeof te.ctx.store.autocommit;
+    const attempt = castAway.insertInto('settings').values({ key: 'guard.cast', value: '1' }).execute();
+    if (DIALECT === 'sqlite') {
+      expect(te.ctx.store.autocommit).not.toBe(db);
+      await expect(attempt).rejects.toMatchObject({ code: 'SQLITE_READONLY' });
+      expect(await db.selectFrom('settings').select('key').where('key', '=', 'guard.cast').execute()).toEqual([]);
+    } else {
+      expect(te.ctx.store.autocommit).toBe(db);
+      await attempt;
+    }
   });
 
   it('a transaction started inside another is refused the same way', async () => {

@@ -116,25 +116,25 @@ describe(`balance bound and exact balances (${DIALECT})`, () => {
     await post(sys, wallet, MAX_BALANCE_MINOR - 1);
     expect((await verifyLedger(te.ctx.store.db)).ok).toBe(true);
 
-    await sql`update digital_accounts set balance_minor = balance_minor + 1 where id = ${wallet}`.execute(te.ctx.store.db);
+    await sql`update digital_accounts set balance_minor = balance_minor + 1 where id = ${wallet}`.execute(te.ctx.store.autocommit);
     const gap = await verifyLedger(te.ctx.store.db);
     expect(gap.ok).toBe(false);
     expect(gap.violations).toContainEqual({
       invariant: 'balance_matches_postings',
       detail: expect.stringMatching(new RegExp(`holds ${MAX_BALANCE_MINOR} but its postings sum to ${MAX_BALANCE_MINOR - 1}$`)),
     });
-    await sql`update digital_accounts set balance_minor = balance_minor - 1 where id = ${wallet}`.execute(te.ctx.store.db);
+    await sql`update digital_accounts set balance_minor = balance_minor - 1 where id = ${wallet}`.execute(te.ctx.store.autocommit);
     expect((await verifyLedger(te.ctx.store.db)).ok).toBe(true);
 
     // The issue's case: 9500000000000000 stored, postings summing to 9500000000000001. Both
     // round to the same double; verify must still name the gap (and the bound).
     const [s2, w2] = [await account(true), await account()];
     const entry = `e_${randomCode(8)}`;
-    await sql`insert into ledger_entries (id, ref, kind, description, created_at) values (${entry}, ${entry}, 'planted', 'planted', 0)`.execute(te.ctx.store.db);
+    await sql`insert into ledger_entries (id, ref, kind, description, created_at) values (${entry}, ${entry}, 'planted', 'planted', 0)`.execute(te.ctx.store.autocommit);
     await sql.raw(`insert into postings (entry_id, account_id, amount_minor, currency, created_at) values
-      ('${entry}', '${s2}', -9500000000000001, 'VES', 0), ('${entry}', '${w2}', 9500000000000001, 'VES', 0)`).execute(te.ctx.store.db);
-    await sql.raw(`update digital_accounts set balance_minor = 9500000000000000 where id = '${w2}'`).execute(te.ctx.store.db);
-    await sql.raw(`update digital_accounts set balance_minor = -9500000000000001 where id = '${s2}'`).execute(te.ctx.store.db);
+      ('${entry}', '${s2}', -9500000000000001, 'VES', 0), ('${entry}', '${w2}', 9500000000000001, 'VES', 0)`).execute(te.ctx.store.autocommit);
+    await sql.raw(`update digital_accounts set balance_minor = 9500000000000000 where id = '${w2}'`).execute(te.ctx.store.autocommit);
+    await sql.raw(`update digital_accounts set balance_minor = -9500000000000001 where id = '${s2}'`).execute(te.ctx.store.autocommit);
     const report = await verifyLedger(te.ctx.store.db);
     const details = report.violations.map((v) => `${v.invariant}: ${v.detail}`);
     expect(details).toContainEqual(expect.stringMatching(/^balance_matches_postings: .* holds 9500000000000000 but its postings sum to 9500000000000001$/));
@@ -143,7 +143,7 @@ describe(`balance bound and exact balances (${DIALECT})`, () => {
 
   it('the store binds integers exactly: a céntimo added past 2^53 is not rounded away', async () => {
     const id = await account(true);
-    await sql.raw(`update digital_accounts set balance_minor = 9500000000000000 where id = '${id}'`).execute(te.ctx.store.db);
+    await sql.raw(`update digital_accounts set balance_minor = 9500000000000000 where id = '${id}'`).execute(te.ctx.store.autocommit);
     await te.ctx.store.autocommit.updateTable('digital_accounts').set((eb) => ({ balance_minor: eb('balance_minor', '+', 1) }))
       .where('id', '=', id).execute();
     const row = await te.ctx.store.db.selectFrom('digital_accounts').select(sql<string>`cast(balance_minor as text)`.as('b'))

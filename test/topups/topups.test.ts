@@ -153,12 +153,12 @@ describe('top-ups in production: declared by a person, confirmed or refused by a
   it('ledger verify names a settlement account that no longer matches the confirmed top-ups', async () => {
     await verifiedOk(s.ctx);
     const [t] = await topupsOf(ana.payer_id);
-    await sql`update topups set amount_minor = amount_minor + 1 where id = ${t.id}`.execute(s.ctx.store.db);
+    await sql`update topups set amount_minor = amount_minor + 1 where id = ${t.id}`.execute(s.ctx.store.autocommit);
     try {
       const report = await verifyLedger(s.ctx.store.db);
       expect(report.violations.map((v) => v.invariant)).toEqual(['settlement_matches_bank']);
     } finally {
-      await sql`update topups set amount_minor = amount_minor - 1 where id = ${t.id}`.execute(s.ctx.store.db);
+      await sql`update topups set amount_minor = amount_minor - 1 where id = ${t.id}`.execute(s.ctx.store.autocommit);
     }
     await verifiedOk(s.ctx);
   });
