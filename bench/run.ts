@@ -41,7 +41,7 @@ const CENT_SALE = SALE.replace('%5Btotal%5D=1.00', '%5Btotal%5D=0.01').replace('
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpandco-bench-'));
 const env = {
-  ...process.env, LOG_LEVEL: 'warn', MPANDCO_SANDBOX_PATH: 'bench', MPANDCO_SANDBOX_TOKEN: 'bench-token',
+  ...process.env, LOG_LEVEL: 'warn', NODE_ENV: process.env.NODE_ENV ?? 'production', MPANDCO_SANDBOX_PATH: 'bench', MPANDCO_SANDBOX_TOKEN: 'bench-token',
   MPANDCO_PG_SCHEMA_PREFIX: `bench_${process.pid}`,
 };
 const WORKERS = Number(values.workers);

@@ -28,7 +28,7 @@ const [SHOPS, PAYERS, WORKERS, NODES, DURATION, CONNECTIONS, EXECUTIONS] =
   ['shops', 'payers', 'workers', 'nodes', 'duration', 'connections', 'executions'].map((k) => Number(values[k as keyof typeof values]));
 const STORE = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpandco-bench-scale-'));
-const env = { ...process.env, LOG_LEVEL: 'warn', MPANDCO_SANDBOX_PATH: 'bench', MPANDCO_SANDBOX_TOKEN: 'bench-token', MPANDCO_PG_SCHEMA_PREFIX: `bench_scale_${process.pid}` };
+const env = { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: process.env.NODE_ENV ?? 'production', MPANDCO_SANDBOX_PATH: 'bench', MPANDCO_SANDBOX_TOKEN: 'bench-token', MPANDCO_PG_SCHEMA_PREFIX: `bench_scale_${process.pid}` };
 const SALE = form({
   'paymentintent[intent]': 'sale', 'paymentintent[redirectUrls][returnUrl]': 'http://shop.test/ok',
   'paymentintent[redirectUrls][cancelUrl]': 'http://shop.test/ko', 'paymentintent[transactions][0][amount][total]': '0.01',
