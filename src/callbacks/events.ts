@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db/store.ts';
 import { randomHex } from '../shared/ids.ts';
+import { writeNowOrLater, type WriteBatch } from '../db/write-batch.ts';
 
 // Events: what happened to an app's objects, written in the transaction of the change that
 // caused it, so an event exists exactly when its change committed. The row is also the
@@ -56,13 +57,13 @@ export interface EventInput {
  * One INSERT: the event, and its delivery when status is 'pending', due at once (nowMs may be
  * a sandbox business's test-clock time, ahead of the real time the worker goes by).
  */
-export async function insertEvent(tx: Tx, e: EventInput, status: 'pending' | 'none', test = false): Promise<string> {
+export async function insertEvent(tx: Tx, e: EventInput, status: 'pending' | 'none', test = false, batch?: WriteBatch): Promise<string> {
   const id = newEventId();
-  await tx.insertInto('events').values({
+  await writeNowOrLater(tx, batch, tx.insertInto('events').values({
     id, app_id: e.appId, user_id: e.userId, type: e.type, object_id: e.objectId, data_json: JSON.stringify(e.data),
     status, attempts: 0, next_attempt_at: 0, locked_until: 0, locked_by: null, created_at: e.nowMs, delivered_at: null,
     test: test ? 1 : 0, requeued_at: null, requeue_attempts: 0,
-  }).execute();
+  }).compile());
   return id;
 }
 
@@ -76,12 +77,12 @@ export async function recordEvent(tx: Tx, app: EventSubscription, e: EventInput 
  * For changes that have not read the app: one INSERT ... SELECT from the app's row, which
  * writes the event only when the app wants that type (or is being listened to).
  */
-export async function recordEventForApp(tx: Tx, e: EventInput & { type: EventType }): Promise<void> {
+export async function recordEventForApp(tx: Tx, e: EventInput & { type: EventType }, batch?: WriteBatch): Promise<void> {
   const like = `%,${e.type},%`;
-  await sql`insert into events
+  await writeNowOrLater(tx, batch, sql`insert into events
       (id, app_id, user_id, type, object_id, data_json, status, attempts, next_attempt_at, locked_until, created_at, test, requeue_attempts)
     select ${newEventId()}, id, ${e.userId}, ${e.type}, ${e.objectId}, ${JSON.stringify(e.data)},
       case when webhook_url is not null and webhook_events like ${like} then 'pending' else 'none' end,
       0, 0, 0, cast(${e.nowMs} as bigint), 0, 0
-    from apps where id = ${e.appId} and (webhook_events like ${like} or events_listen_until > cast(${e.nowMs} as bigint))`.execute(tx);
+    from apps where id = ${e.appId} and (webhook_events like ${like} or events_listen_until > cast(${e.nowMs} as bigint))`.compile(tx));
 }

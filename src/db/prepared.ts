@@ -32,9 +32,13 @@ export function preparedWrite<A extends unknown[], R>(build: (db: Kysely<DB>, ..
   return async (db: Writer, ...args: A): Promise<number> => Number((await run(db, ...args)).numAffectedRows ?? 0);
 }
 
-function preparedResult<A extends unknown[], R>(build: (db: Kysely<DB>, ...args: A) => Compilable<R>) {
+/**
+ * The compiled statement with this call's parameters, unrun: for a write that joins a
+ * WriteBatch (src/db/write-batch.ts). Compiled once per dialect and array shape.
+ */
+export function preparedQuery<A extends unknown[], R>(build: (db: Kysely<DB>, ...args: A) => Compilable<R>) {
   const cache = new Map<string, { compiled: CompiledQuery<R>; slots: Slot[] }>();
-  return async (db: ReadDb, ...args: A): Promise<QueryResult<R>> => {
+  return (db: ReadDb, ...args: A): CompiledQuery<R> => {
     const shape = args.map((a) => (Array.isArray(a) ? a.length : '')).join(',');
     // A PostgreSQL transaction of store.tx builds row locks (forUpdate); anything else does not.
     const inPgTx = db.isTransaction && isPostgres(db as Tx);
@@ -51,6 +55,11 @@ function preparedResult<A extends unknown[], R>(build: (db: Kysely<DB>, ...args:
       const a = args[s.arg];
       return s.index === undefined ? a : (a as unknown[])[s.index];
     });
-    return db.executeQuery<R>({ ...entry.compiled, parameters });
+    return { ...entry.compiled, parameters };
   };
+}
+
+function preparedResult<A extends unknown[], R>(build: (db: Kysely<DB>, ...args: A) => Compilable<R>) {
+  const query = preparedQuery(build);
+  return (db: ReadDb, ...args: A): Promise<QueryResult<R>> => db.executeQuery<R>(query(db, ...args));
 }

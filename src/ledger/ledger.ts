@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, type Tx } from '../db/store.ts';
 import { defer, takeDeferred } from '../db/tx-deferred.ts';
-import { prepared, preparedWrite } from '../db/prepared.ts';
+import { prepared, preparedQuery, preparedWrite } from '../db/prepared.ts';
+import { WriteBatch } from '../db/write-batch.ts';
 import { InvariantError, invariantOfDbError } from './invariants.ts';
 import { newId } from '../shared/ids.ts';
 import { CURRENCY, MAX_BALANCE_MINOR } from '../shared/money.ts';
@@ -26,18 +27,19 @@ const debitAccount = prepared((tx, delta: number, accountId: string, currency: s
 // Only when a debit was refused: which rule it broke.
 const accountState = prepared((tx, accountId: string) => tx.selectFrom('digital_accounts')
   .select([sql<string>`cast(balance_minor as text)`.as('balance'), 'allow_negative', 'currency']).where('id', '=', accountId));
-const insertEntry = prepared((tx, id: string, ref: string, kind: string, description: string,
+const insertEntry = preparedQuery((tx, id: string, ref: string, kind: string, description: string,
   reverses: string | null, createdAt: number) => tx.insertInto('ledger_entries').values({
   id, ref, kind, description, reverses_entry_id: reverses, created_at: createdAt,
 }));
-const insertPosting = prepared((tx, entryId: string, accountId: string, amountMinor: number, currency: string, createdAt: number) =>
-  tx.insertInto('postings').values({ entry_id: entryId, account_id: accountId, amount_minor: amountMinor, currency, created_at: createdAt }));
-// Most entries have two postings: one round trip for both.
-const insertTwoPostings = prepared((tx, entryId: string, a1: string, m1: number, a2: string, m2: number, currency: string, createdAt: number) =>
-  tx.insertInto('postings').values([
-    { entry_id: entryId, account_id: a1, amount_minor: m1, currency, created_at: createdAt },
-    { entry_id: entryId, account_id: a2, amount_minor: m2, currency, created_at: createdAt },
-  ]));
+// An entry's postings in one INSERT, compiled once per number of postings (most entries have two).
+const POSTING_COLUMNS = ['entry_id', 'account_id', 'amount_minor', 'currency', 'created_at'] as const;
+const insertPostingRows = preparedQuery((tx, values: unknown[]) => {
+  const rows = [];
+  for (let i = 0; i < values.length; i += POSTING_COLUMNS.length) {
+    rows.push(Object.fromEntries(POSTING_COLUMNS.map((c, j) => [c, values[i + j]])));
+  }
+  return tx.insertInto('postings').values(rows as never);
+});
 // The bound again in SQL: the last line of defence, like the CHECK on negative wallets.
 const addToBalance = preparedWrite((tx, amountMinor: number, accountId: string) => tx.updateTable('digital_accounts')
   .set((eb) => ({ balance_minor: eb('balance_minor', '+', amountMinor) })).where('id', '=', accountId)
@@ -70,8 +72,11 @@ export interface Entry {
  * transaction (src/db/tx-deferred.ts): a shop paid by many payers is locked once per
  * group of payments, just before COMMIT, not once per payment. `balances` holds the
  * debited accounts' new balances.
+ *
+ * The entry and its postings are written together: one statement on PostgreSQL. With a
+ * batch (src/db/write-batch.ts) they join the caller's other writes, sent at its flush().
  */
-export async function postEntry(tx: Tx, input: EntryInput): Promise<Entry> {
+export async function postEntry(tx: Tx, input: EntryInput, batch?: WriteBatch): Promise<Entry> {
   for (const p of input.postings) {
     if (!Number.isSafeInteger(p.amountMinor)) throw new InvariantError('amount_is_exact', 'amount is not a safe integer');
   }
@@ -86,17 +91,23 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<Entry> {
   for (const p of debits) balances.set(p.accountId, await debit(tx, p.accountId, p.amount));
   const id = newId();
   const ref = await nextRef(tx, input.refPrefix ?? 'T', input.nowMs);
-  try {
-    await insertEntry(tx, id, ref, input.kind, input.description.slice(0, 500), input.reversesEntryId ?? null, input.nowMs);
-  } catch (e) {
-    if (input.reversesEntryId && isUniqueViolation(e)) {
-      throw new InvariantError('reverse_at_most_once', `entry ${input.reversesEntryId} is already reversed`);
-    }
-    throw e;
-  }
-  await insertPostings(tx, id, merged, input.nowMs);
+  const own = batch ?? new WriteBatch(tx);
+  const reverses = input.reversesEntryId;
+  await own.add(insertEntry(tx, id, ref, input.kind, input.description.slice(0, 500), reverses ?? null, input.nowMs), (e) => (
+    reverses && isUniqueViolation(e) ? new InvariantError('reverse_at_most_once', `entry ${reverses} is already reversed`) : undefined));
+  // Within the bound every merged amount is at most twice it: an exact number.
+  const values = merged.flatMap((p) => [id, p.accountId, Number(p.amount), CURRENCY, input.nowMs]);
+  await own.add(insertPostingRows(tx, values), postingError);
+  if (!batch) await own.flush();
   for (const p of merged) if (p.amount > 0n) defer(tx, p.accountId, p.amount, flushCredits);
   return { id, ref, balances };
+}
+
+/** Credited accounts are not read before: the foreign key and the currency trigger speak for them. */
+function postingError(e: unknown): Error | undefined {
+  if (isForeignKeyViolation(e)) return new InvariantError('posting_account_exists', 'unknown account in postings');
+  if (invariantOfDbError(e) === 'posting_currency_matches_account') return new InvariantError('single_currency', 'posting in another currency');
+  return undefined;
 }
 
 /**
@@ -124,22 +135,6 @@ async function debit(tx: Tx, accountId: string, amount: bigint): Promise<number>
   const next = exact(a.balance, accountId) + delta;
   if (next < 0n && !a.allow_negative) throw new InvariantError('balance_must_not_go_negative', `account ${accountId} would hold ${next}`);
   throw new InvariantError('balance_within_bound', `account ${accountId} would hold ${next}`);
-}
-
-/** Within the bound every merged amount is at most twice it: an exact number. */
-async function insertPostings(tx: Tx, entryId: string, merged: { accountId: string; amount: bigint }[], nowMs: number): Promise<void> {
-  try {
-    if (merged.length === 2) {
-      await insertTwoPostings(tx, entryId, merged[0].accountId, Number(merged[0].amount), merged[1].accountId, Number(merged[1].amount), CURRENCY, nowMs);
-    } else {
-      for (const p of merged) await insertPosting(tx, entryId, p.accountId, Number(p.amount), CURRENCY, nowMs);
-    }
-  } catch (e) {
-    // Credited accounts are not read before: the foreign key and the currency trigger speak for them.
-    if (isForeignKeyViolation(e)) throw new InvariantError('posting_account_exists', 'unknown account in postings');
-    if (invariantOfDbError(e) === 'posting_currency_matches_account') throw new InvariantError('single_currency', 'posting in another currency');
-    throw e;
-  }
 }
 
 async function applyDelta(tx: Tx, accountId: string, delta: bigint): Promise<void> {

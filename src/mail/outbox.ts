@@ -1,4 +1,5 @@
-import { preparedWrite } from '../db/prepared.ts';
+import { preparedQuery } from '../db/prepared.ts';
+import { writeNowOrLater, type WriteBatch } from '../db/write-batch.ts';
 import type { MailOutboxTable } from '../db/schema.ts';
 import type { Tx, ReadDb } from '../db/store.ts';
 import { newId } from '../shared/ids.ts';
@@ -64,7 +65,7 @@ export async function queueMail(tx: Tx, to: Recipient, kind: MailKind, params: M
 // What a new message fills in; the INSERT is prepared once per number of messages (a
 // payment's two, one elsewhere), not built per payment.
 const PER_MESSAGE = ['id', 'kind', 'user_id', 'to_address', 'locale', 'subject', 'text_body', 'html_body', 'next_attempt_at', 'created_at'] as const;
-const insertMails = preparedWrite((db, values: unknown[]) => {
+const insertMails = preparedQuery((db, values: unknown[]) => {
   const rows: MailOutboxTable[] = [];
   for (let i = 0; i < values.length; i += PER_MESSAGE.length) {
     const own = Object.fromEntries(PER_MESSAGE.map((c, j) => [c, values[i + j]]));
@@ -76,7 +77,9 @@ const insertMails = preparedWrite((db, values: unknown[]) => {
 });
 
 /** Several messages in one INSERT (a payment owes two: to the payer and to the shop). */
-export async function queueMails(tx: Tx, mails: { to: Recipient; kind: MailKind; params: MailParams }[], nowMs: number): Promise<string[]> {
+export async function queueMails(
+  tx: Tx, mails: { to: Recipient; kind: MailKind; params: MailParams }[], nowMs: number, batch?: WriteBatch,
+): Promise<string[]> {
   if (mails.length === 0) return [];
   const ids: string[] = [];
   const values: unknown[] = [];
@@ -90,6 +93,6 @@ export async function queueMails(tx: Tx, mails: { to: Recipient; kind: MailKind;
     // The prepared INSERT takes them by position, in PER_MESSAGE's order.
     for (const column of PER_MESSAGE) values.push(own[column]);
   }
-  await insertMails(tx, values);
+  await writeNowOrLater(tx, batch, insertMails(tx, values));
   return ids;
 }

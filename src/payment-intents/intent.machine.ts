@@ -1,4 +1,6 @@
-import { prepared, preparedWrite } from '../db/prepared.ts';
+import { prepared, preparedQuery } from '../db/prepared.ts';
+import { WriteBatch, writeNowOrLater } from '../db/write-batch.ts';
+import type { CompiledQuery } from 'kysely';
 import type { IntentState } from '../db/schema.ts';
 import type { Tx } from '../db/store.ts';
 import { InvariantError } from '../ledger/invariants.ts';
@@ -64,7 +66,7 @@ export function refusalOf(row: IntentRow, action: Action, nowMs: number): string
 
 // One prepared UPDATE per step, kind of intent and whether it names the payer: built once,
 // not per payment.
-type StateWriter = (tx: Tx, id: string, at: number, payer: string | null) => Promise<number>;
+type StateWriter = (tx: Tx, id: string, at: number, payer: string | null) => CompiledQuery;
 const stateWriters = new Map<string, StateWriter>();
 
 function stateWriter(action: Action, kind: Kind, setsPayer: boolean): StateWriter {
@@ -73,7 +75,7 @@ function stateWriter(action: Action, kind: Kind, setsPayer: boolean): StateWrite
   if (!writer) {
     const tr: Transition = TRANSITIONS[action];
     const states = [...fromStates(action, kind)];
-    writer = preparedWrite((db, id: string, at: number, payer: string | null) => db.updateTable('payment_intents')
+    writer = preparedQuery((db, id: string, at: number, payer: string | null) => db.updateTable('payment_intents')
       .set({ ...(setsPayer ? { payer_user_id: payer } : {}), state: tr.to, ...(tr.stamp ? { [tr.stamp]: at } : {}) })
       .where('id', '=', id).where('state', 'in', states));
     stateWriters.set(key, writer);
@@ -81,14 +83,27 @@ function stateWriter(action: Action, kind: Kind, setsPayer: boolean): StateWrite
   return writer;
 }
 
-/** The one writer of an intent's state: only from the table's states; false when it had moved on. */
-async function write(tx: Tx, row: IntentRow, action: Action, nowMs: number, payerUserId?: string): Promise<IntentRow | undefined> {
+/**
+ * The one writer of an intent's state: only from the table's states. `row` is the intent as
+ * written; `done()` says whether the UPDATE changed it (false when it had moved on), known
+ * once the batch is flushed.
+ */
+async function write(
+  tx: Tx, row: IntentRow, action: Action, nowMs: number, payerUserId?: string, batch?: WriteBatch,
+): Promise<{ row: IntentRow; done: () => boolean }> {
   const tr: Transition = TRANSITIONS[action];
   const patch: Partial<IntentRow> = {
     ...(payerUserId !== undefined ? { payer_user_id: payerUserId } : {}), state: tr.to, ...(tr.stamp ? { [tr.stamp]: nowMs } : {}),
   };
-  const changed = await stateWriter(action, row.intent, payerUserId !== undefined)(tx, row.id, nowMs, payerUserId ?? null);
-  return changed === 1 ? { ...row, ...patch } : undefined;
+  const query = stateWriter(action, row.intent, payerUserId !== undefined)(tx, row.id, nowMs, payerUserId ?? null);
+  const slot = await writeNowOrLater(tx, batch, query);
+  return { row: { ...row, ...patch }, done: () => slot.changed === 1 };
+}
+
+/** write() now: the row as written, or undefined when it had moved on. */
+async function writeNow(tx: Tx, row: IntentRow, action: Action, nowMs: number, payerUserId?: string): Promise<IntentRow | undefined> {
+  const w = await write(tx, row, action, nowMs, payerUserId);
+  return w.done() ? w.row : undefined;
 }
 
 /**
@@ -103,7 +118,7 @@ export async function openIntent(tx: Tx, id: string, nowMs: number): Promise<Int
 async function expireIfDue(tx: Tx, row: IntentRow, nowMs: number): Promise<IntentRow> {
   if (!isExpired(row, nowMs)) return row;
   const canceledAt = row.expires_at ?? nowMs;
-  const expired = await write(tx, row, 'expire', canceledAt);
+  const expired = await writeNow(tx, row, 'expire', canceledAt);
   if (expired) await emit(tx, expired, 'expire', canceledAt);
   return expired ?? row;
 }
@@ -144,15 +159,15 @@ export async function appIsActive(tx: Tx, appId: string): Promise<boolean> {
  */
 async function emit(
   tx: Tx, row: IntentRow, step: Parameters<typeof intentEventType>[1], nowMs: number,
-  app?: EventSubscription, payments?: readonly PaidTransaction[],
+  app?: EventSubscription, payments?: readonly PaidTransaction[], batch?: WriteBatch,
 ): Promise<void> {
   const type = intentEventType(row, step);
   if (!type) return;
   const status = app ? eventStatus(app, type, nowMs) : 'unknown';
   if (!status) return;
   const e = { appId: row.app_id, userId: row.owner_user_id, type, objectId: row.id, data: intentEventData(row, payments), nowMs };
-  if (status === 'unknown') await recordEventForApp(tx, e);
-  else await insertEvent(tx, e, status);
+  if (status === 'unknown') await recordEventForApp(tx, e, batch);
+  else await insertEvent(tx, e, status, false, batch);
 }
 
 export type Step = { ok: true; row: IntentRow } | { ok: false; key: string; params?: Record<string, string | number> };
@@ -163,7 +178,7 @@ export async function changeState(tx: Tx, row: IntentRow, action: 'authorize' | 
   if (refused) return { ok: false, key: refused };
   const app = action === 'authorize' ? await activeApp(tx, row.app_id) : undefined;
   if (action === 'authorize' && !app) return { ok: false, key: 'intent.app_unavailable' };
-  const next = await write(tx, row, action, nowMs, payerUserId || undefined);
+  const next = await writeNow(tx, row, action, nowMs, payerUserId || undefined);
   if (!next) return { ok: false, key: stateMessage(row.state) };
   await emit(tx, next, action, nowMs, app);
   return { ok: true, row: next };
@@ -196,16 +211,19 @@ export async function execute(
   if (revoked) return { ok: false, key: 'intent.distribution_not_authorized', params: { handle: revoked } };
   const parties = opts.parties ?? await paymentParties(tx, payer.userId, row.owner_user_id);
   if (opts.sandbox) refuseMagicShortfall(Number(row.total_minor), parties.get(payer.userId)?.username ?? '');
-  const payments = await executeIntentPayment(tx, row, payer, nowMs);
-  const next = await write(tx, row, 'execute', nowMs, payer.userId);
-  if (!next) throw new InvariantError('execute_at_most_once', `intent ${row.id} is no longer waiting`);
-  await emit(tx, next, 'execute', nowMs, app, payments);
+  // Everything from here on only writes: one batch, one statement on PostgreSQL (src/db/write-batch.ts).
+  const batch = new WriteBatch(tx);
+  const payments = await executeIntentPayment(tx, row, payer, nowMs, batch);
+  const { row: next, done } = await write(tx, row, 'execute', nowMs, payer.userId, batch);
+  await emit(tx, next, 'execute', nowMs, app, payments, batch);
   const txns = parseTransactions(row.transactions_json);
   for (const p of payments) {
     await notifyPaymentOf(tx, parties.get(payer.userId), parties.get(row.owner_user_id), {
       amountMinor: txns[p.txnIndex].totalMinor, ref: p.ref, nowMs: opts.realNowMs ?? nowMs,
-    });
+    }, batch);
   }
+  await batch.flush();
+  if (!done()) throw new InvariantError('execute_at_most_once', `intent ${row.id} is no longer waiting`);
   return { ok: true, row: next, payments };
 }
 
@@ -220,7 +238,7 @@ export async function annul(tx: Tx, row: IntentRow, nowMs: number): Promise<Step
   }
   await tx.updateTable('payments').set({ status: PAYMENT_STATUS.canceled, updated_at: nowMs })
     .where('intent_id', '=', row.id).where('status', '=', PAYMENT_STATUS.completed).execute();
-  const next = await write(tx, row, 'annul', nowMs);
+  const next = await writeNow(tx, row, 'annul', nowMs);
   if (!next) throw new InvariantError('reverse_at_most_once', `intent ${row.id} is no longer executed`);
   await emit(tx, next, 'annul', nowMs, undefined, payments.map((p) => ({ id: p.id, ref: p.ref, txnIndex: Number(p.txn_index) })));
   return { ok: true, row: next };

@@ -1,5 +1,6 @@
 import { isUniqueViolation, type Tx } from '../db/store.ts';
-import { prepared } from '../db/prepared.ts';
+import { preparedQuery } from '../db/prepared.ts';
+import type { WriteBatch } from '../db/write-batch.ts';
 import type { PaymentsTable } from '../db/schema.ts';
 import { postEntry, type Posting } from '../ledger/ledger.ts';
 import { PAYMENT_STATUS, PAYMENT_TYPE } from '../payments/payment.types.ts';
@@ -15,7 +16,7 @@ const PAYMENT_COLUMNS = [
   'id', 'ref', 'intent_id', 'txn_index', 'entry_id', 'type', 'status', 'amount_minor', 'currency', 'description',
   'payer_user_id', 'source_account_id', 'recipient_account_id', 'recipient_user_id', 'created_at', 'updated_at',
 ] as const;
-const insertPayment = prepared((tx, values: unknown[]) => tx.insertInto('payments')
+const insertPayment = preparedQuery((tx, values: unknown[]) => tx.insertInto('payments')
   .values(Object.fromEntries(PAYMENT_COLUMNS.map((c, i) => [c, values[i]])) as unknown as PaymentsTable));
 
 export interface PayerSource {
@@ -59,13 +60,14 @@ export async function revokedDistribution(tx: Tx, intent: IntentRow): Promise<st
 }
 
 /**
- * One ledger entry (ref P...) and one payments row per transaction.
+ * One ledger entry (ref P...) and one payments row per transaction, added to the caller's
+ * batch (src/db/write-batch.ts): written at its flush() on PostgreSQL, at once on SQLite.
  * Throws InvariantError 'balance_must_not_go_negative' when the payer cannot cover it and
- * 'execute_at_most_once' when the intent was already paid; the caller's transaction must
- * then roll back (store.tx does when the error propagates).
+ * 'execute_at_most_once' when the intent was already paid (at flush() on PostgreSQL); the
+ * caller's transaction must then roll back (store.tx does when the error propagates).
  */
 export async function executeIntentPayment(
-  tx: Tx, intent: IntentRow, payer: PayerSource, nowMs: number,
+  tx: Tx, intent: IntentRow, payer: PayerSource, nowMs: number, batch: WriteBatch,
 ): Promise<ExecutedPayment[]> {
   const type = intent.intent === 'sale' ? PAYMENT_TYPE.sale : PAYMENT_TYPE.request;
   const txns = parseTransactions(intent.transactions_json);
@@ -73,17 +75,12 @@ export async function executeIntentPayment(
   for (const [txnIndex, t] of txns.entries()) {
     const entry = await postEntry(tx, {
       kind: intent.intent, description: t.description, refPrefix: 'P', nowMs, postings: postingsOf(t, payer.accountId),
-    });
+    }, batch);
     const id = newId();
-    try {
-      await insertPayment(tx, [
-        id, entry.ref, intent.id, txnIndex, entry.id, type, PAYMENT_STATUS.completed, t.totalMinor, t.currency, t.description,
-        payer.userId, payer.accountId, t.destinationAccountId, intent.owner_user_id, nowMs, nowMs,
-      ]);
-    } catch (e) {
-      if (isUniqueViolation(e)) throw new InvariantError('execute_at_most_once', `intent ${intent.id} transaction ${txnIndex}`);
-      throw e;
-    }
+    await batch.add(insertPayment(tx, [
+      id, entry.ref, intent.id, txnIndex, entry.id, type, PAYMENT_STATUS.completed, t.totalMinor, t.currency, t.description,
+      payer.userId, payer.accountId, t.destinationAccountId, intent.owner_user_id, nowMs, nowMs,
+    ]), (e) => (isUniqueViolation(e) ? new InvariantError('execute_at_most_once', `intent ${intent.id} transaction ${txnIndex}`) : undefined));
     done.push({ id, ref: entry.ref, txnIndex, entryId: entry.id });
   }
   return done;
