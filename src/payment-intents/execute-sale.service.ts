@@ -56,8 +56,9 @@ const refuse = (f: (e: FormErrors) => void): Outcome => {
  * Executes an authorized sale in one transaction holding the intent's row lock: debit the
  * approver, credit the destination, run the distributions, state `executed`. A lazily
  * expired intent is committed as canceled before the refusal is returned. The intent, its
- * app and test clock come in one statement, payer and payee (with the payer's wallet) in
- * another, and the answer is built from what the execution holds (no read after COMMIT).
+ * app, test clock, payer and payee (with the payer's wallet) come in one statement (payer and
+ * payee again in a second only when the intent's payer changed while it waited for the
+ * lock), and the answer is built from what the execution holds (no read after COMMIT).
  */
 export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSaleInput): Promise<ExecutedSale> {
   const sandbox = isSandbox(ctx);
@@ -73,7 +74,7 @@ export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSal
       if (refused) return refuse((e) => e.global(refused));
       if (row.payer_user_id !== input.payerId) return refuse((e) => e.add(['payer'], 'intent.wrong_payer'));
       if (row.payer_user_id === row.owner_user_id) return refuse((e) => e.add(['payer'], 'intent.payer_is_merchant'));
-      const parties = await paymentParties(tx, row.payer_user_id, row.owner_user_id);
+      const parties = opened.parties ?? await paymentParties(tx, row.payer_user_id, row.owner_user_id);
       const payer = parties.get(row.payer_user_id);
       const payee = parties.get(row.owner_user_id);
       if (!payer?.wallet_id || !payee) return refuse((e) => e.global('intent.payer_no_wallet'));

@@ -124,16 +124,18 @@ async function expireIfDue(tx: Tx, row: IntentRow, nowMs: number): Promise<Inten
 }
 
 /**
- * openIntent for a payment: the intent locked with its app's state and, in the sandbox, the
- * owner's test clock, in one statement; `nowMs` is the merchant's time (real time plus the clock).
+ * openIntent for a payment: the intent locked with its app's state, in the sandbox the
+ * owner's test clock, and its payer and shop, in one statement; `nowMs` is the merchant's
+ * time (real time plus the clock). `parties` is absent when the rows joined were not the
+ * locked row's own (see lockIntentToPay): the caller then reads them (paymentParties).
  */
 export async function openIntentToPay(
   tx: Tx, id: string, opts: { sandbox: boolean; realNowMs: number },
-): Promise<{ row: IntentRow; nowMs: number; app: AppState } | undefined> {
+): Promise<{ row: IntentRow; nowMs: number; app: AppState; parties?: Map<string, PaymentParty> } | undefined> {
   const found = await lockIntentToPay(tx, id, opts.sandbox);
   if (!found) return undefined;
   const nowMs = opts.realNowMs + found.offsetMs;
-  return { row: await expireIfDue(tx, found.row, nowMs), nowMs, app: found.app };
+  return { row: await expireIfDue(tx, found.row, nowMs), nowMs, app: found.app, parties: found.parties };
 }
 
 // The app's status with what its events need: a payment reads both in one statement.

@@ -1,5 +1,6 @@
 import { prepared } from '../db/prepared.ts';
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { DB } from '../db/schema.ts';
 import type { PaymentIntentsTable } from '../db/schema.ts';
 import { forUpdate, isPostgres, type Tx, type ReadDb } from '../db/store.ts';
 
@@ -51,13 +52,21 @@ export async function findIntentWithClock(db: Db, id: string, sandbox: boolean):
 }
 
 // A payment's first statement: the intent locked (only its row: FOR UPDATE OF i) with its
-// app's state and event subscription, and in the sandbox the owner's test clock. Its columns
-// are named (not i.*), so that PostgreSQL may keep it as a named prepared statement.
+// app's state and event subscription, in the sandbox the owner's test clock, and the payer
+// and the shop (PARTY_COLUMNS, with each one's first wallet). Its columns are named (not i.*),
+// so that PostgreSQL may keep it as a named prepared statement.
+const PARTY_COLUMNS = ['id', 'username', 'full_name', 'business_name', 'phone', 'email'] as const;
 const intentToPay = (withClock: boolean) => prepared((tx, id: string) => {
   const q = tx.selectFrom('payment_intents as i').leftJoin('apps as a', 'a.id', 'i.app_id')
+    .leftJoin('users as pu', 'pu.id', 'i.payer_user_id').leftJoin('user_preferences as pp', 'pp.user_id', 'pu.id')
+    .leftJoin('users as ou', 'ou.id', 'i.owner_user_id').leftJoin('user_preferences as op', 'op.user_id', 'ou.id')
     .select(INTENT_COLUMNS.map((c) => `i.${c}` as const))
     .select(['a.status as app_status', 'a.webhook_url as app_webhook_url', 'a.webhook_events as app_webhook_events',
       'a.events_listen_until as app_events_listen_until'])
+    .select(PARTY_COLUMNS.map((c) => `pu.${c} as payer_${c}` as const)).select('pp.locale as payer_locale')
+    .select((eb) => firstWalletIdOf(eb as never, 'pu.id').as('payer_wallet_id'))
+    .select(PARTY_COLUMNS.map((c) => `ou.${c} as payee_${c}` as const)).select('op.locale as payee_locale')
+    .select((eb) => firstWalletIdOf(eb as never, 'ou.id').as('payee_wallet_id'))
     .where('i.id', '=', id);
   const clocked = withClock
     ? q.leftJoin('sandbox_clocks as c', 'c.owner_user_id', 'i.owner_user_id').select('c.offset_ms as clock_offset_ms')
@@ -72,21 +81,40 @@ export interface IntentToPay {
   app: { status: string | null; webhook_url: string | null; webhook_events: string | null; events_listen_until: number | null };
   /** How far the owner's test clock runs ahead (0 without one, and always in production). */
   offsetMs: number;
+  /**
+   * Payer and shop, keyed by user id, when the rows joined are the locked row's own. On
+   * PostgreSQL a row updated by another transaction while this one waited for its lock is
+   * re-read, but the rows joined to it are not: when its payer changed meanwhile, the join
+   * no longer matches (no payer comes back) or would name the old one. Then this is absent
+   * and the caller reads the parties again (paymentParties).
+   */
+  parties?: Map<string, PaymentParty>;
 }
 
-/** The intent locked for a payment, with its app and test clock, in one statement. */
+type Prefixed = Record<string, unknown>;
+
+function partyOf(found: Prefixed, prefix: 'payer' | 'payee'): PaymentParty | undefined {
+  const party = Object.fromEntries([...PARTY_COLUMNS, 'locale', 'wallet_id'].map((c) => [c, found[`${prefix}_${c}`] ?? null]));
+  return party.id === null ? undefined : party as unknown as PaymentParty;
+}
+
+/** The intent locked for a payment, with its app, test clock, payer and shop, in one statement. */
 export async function lockIntentToPay(tx: Tx, id: string, sandbox: boolean): Promise<IntentToPay | undefined> {
   if (!id || id.length > ID_MAX) return undefined;
   const [found] = await intentToPayAt[sandbox ? 'sandbox' : 'production'](tx, id);
   if (!found) return undefined;
-  const { app_status, app_webhook_url, app_webhook_events, app_events_listen_until, clock_offset_ms, ...row } = found;
+  const row = Object.fromEntries(INTENT_COLUMNS.map((c) => [c, found[c]])) as unknown as IntentRow;
+  const payer = partyOf(found, 'payer');
+  const payee = partyOf(found, 'payee');
+  const own = payer && payee && payer.id === row.payer_user_id && payee.id === row.owner_user_id;
   return {
-    row: row as IntentRow,
+    row,
     app: {
-      status: app_status, webhook_url: app_webhook_url ?? null, webhook_events: app_webhook_events ?? null,
-      events_listen_until: app_events_listen_until ?? null,
+      status: found.app_status, webhook_url: found.app_webhook_url ?? null, webhook_events: found.app_webhook_events ?? null,
+      events_listen_until: found.app_events_listen_until ?? null,
     },
-    offsetMs: Number(clock_offset_ms ?? 0),
+    offsetMs: Number(found.clock_offset_ms ?? 0),
+    parties: own ? new Map([[payer.id, payer], [payee.id, payee]]) : undefined,
   };
 }
 
@@ -152,11 +180,16 @@ export interface PaymentParty {
   wallet_id: string | null;
 }
 
+/** A person's first wallet, as a subquery: where a payer's money comes from (firstWallet's order). */
+function firstWalletIdOf(eb: ExpressionBuilder<DB, never>, userIdColumn: string) {
+  return eb.selectFrom('digital_accounts as w').select('w.id').whereRef('w.user_id', '=', sql.ref(userIdColumn))
+    .where('w.kind', '=', 'wallet').orderBy('w.created_at').orderBy('w.id').limit(1);
+}
+
 const partiesOf = prepared((db, a: string, b: string) => db.selectFrom('users as u')
   .leftJoin('user_preferences as p', 'p.user_id', 'u.id')
   .select(['u.id', 'u.username', 'u.full_name', 'u.business_name', 'u.phone', 'u.email', 'p.locale'])
-  .select((eb) => eb.selectFrom('digital_accounts as w').select('w.id').whereRef('w.user_id', '=', 'u.id')
-    .where('w.kind', '=', 'wallet').orderBy('w.created_at').orderBy('w.id').limit(1).as('wallet_id'))
+  .select((eb) => firstWalletIdOf(eb as never, 'u.id').as('wallet_id'))
   .where('u.id', 'in', [a, b]));
 
 /** The payer and the payee of a payment, with the payer's wallet, in one statement. */
