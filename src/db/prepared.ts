@@ -63,3 +63,12 @@ function preparedResult<A extends unknown[], R>(build: (db: Kysely<DB>, ...args:
   const query = preparedQuery(build);
   return (db: ReadDb, ...args: A): Promise<QueryResult<R>> => db.executeQuery<R>(query(db, ...args));
 }
+
+/** Rows for a multi-row INSERT from values laid out by position, `columns.length` per row. */
+export function rowsByPosition<C extends string>(columns: readonly C[], values: unknown[]): Record<C, unknown>[] {
+  const rows: Record<C, unknown>[] = [];
+  for (let i = 0; i < values.length; i += columns.length) {
+    rows.push(Object.fromEntries(columns.map((c, j) => [c, values[i + j]])) as Record<C, unknown>);
+  }
+  return rows;
+}

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { isCheckViolation, isForeignKeyViolation, isUniqueViolation, type Tx } from '../db/store.ts';
 import { defer, takeDeferred } from '../db/tx-deferred.ts';
-import { prepared, preparedQuery, preparedWrite } from '../db/prepared.ts';
+import { prepared, preparedQuery, preparedWrite, rowsByPosition } from '../db/prepared.ts';
 import { WriteBatch } from '../db/write-batch.ts';
 import { InvariantError, invariantOfDbError } from './invariants.ts';
 import { newId } from '../shared/ids.ts';
@@ -33,13 +33,8 @@ const insertEntry = preparedQuery((tx, id: string, ref: string, kind: string, de
 }));
 // An entry's postings in one INSERT, compiled once per number of postings (most entries have two).
 const POSTING_COLUMNS = ['entry_id', 'account_id', 'amount_minor', 'currency', 'created_at'] as const;
-const insertPostingRows = preparedQuery((tx, values: unknown[]) => {
-  const rows = [];
-  for (let i = 0; i < values.length; i += POSTING_COLUMNS.length) {
-    rows.push(Object.fromEntries(POSTING_COLUMNS.map((c, j) => [c, values[i + j]])));
-  }
-  return tx.insertInto('postings').values(rows as never);
-});
+const insertPostingRows = preparedQuery((tx, values: unknown[]) =>
+  tx.insertInto('postings').values(rowsByPosition(POSTING_COLUMNS, values) as never));
 // The bound again in SQL: the last line of defence, like the CHECK on negative wallets.
 const addToBalance = preparedWrite((tx, amountMinor: number, accountId: string) => tx.updateTable('digital_accounts')
   .set((eb) => ({ balance_minor: eb('balance_minor', '+', amountMinor) })).where('id', '=', accountId)

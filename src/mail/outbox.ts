@@ -1,4 +1,4 @@
-import { preparedQuery } from '../db/prepared.ts';
+import { preparedQuery, rowsByPosition } from '../db/prepared.ts';
 import { writeNowOrLater, type WriteBatch } from '../db/write-batch.ts';
 import type { MailOutboxTable } from '../db/schema.ts';
 import type { Tx, ReadDb } from '../db/store.ts';
@@ -65,16 +65,10 @@ export async function queueMail(tx: Tx, to: Recipient, kind: MailKind, params: M
 // What a new message fills in; the INSERT is prepared once per number of messages (a
 // payment's two, one elsewhere), not built per payment.
 const PER_MESSAGE = ['id', 'kind', 'user_id', 'to_address', 'locale', 'subject', 'text_body', 'html_body', 'next_attempt_at', 'created_at'] as const;
-const insertMails = preparedQuery((db, values: unknown[]) => {
-  const rows: MailOutboxTable[] = [];
-  for (let i = 0; i < values.length; i += PER_MESSAGE.length) {
-    const own = Object.fromEntries(PER_MESSAGE.map((c, j) => [c, values[i + j]]));
-    rows.push({
-      ...own, status: 'pending', transport: null, attempts: 0, locked_until: 0, locked_by: null, last_error: null, sent_at: null,
-    } as MailOutboxTable);
-  }
-  return db.insertInto('mail_outbox').values(rows);
-});
+const insertMails = preparedQuery((db, values: unknown[]) => db.insertInto('mail_outbox').values(
+  rowsByPosition(PER_MESSAGE, values).map((own) => ({
+    ...own, status: 'pending', transport: null, attempts: 0, locked_until: 0, locked_by: null, last_error: null, sent_at: null,
+  }) as MailOutboxTable)));
 
 /** Several messages in one INSERT (a payment owes two: to the payer and to the shop). */
 export async function queueMails(

@@ -188,7 +188,7 @@ function firstWalletIdOf(eb: ExpressionBuilder<DB, never>, userIdColumn: string)
 
 const partiesOf = prepared((db, a: string, b: string) => db.selectFrom('users as u')
   .leftJoin('user_preferences as p', 'p.user_id', 'u.id')
-  .select(['u.id', 'u.username', 'u.full_name', 'u.business_name', 'u.phone', 'u.email', 'p.locale'])
+  .select(PARTY_COLUMNS.map((c) => `u.${c}` as const)).select('p.locale')
   .select((eb) => firstWalletIdOf(eb as never, 'u.id').as('wallet_id'))
   .where('u.id', 'in', [a, b]));
 
