@@ -54,6 +54,9 @@ export class RequestLogWriter {
   private chain: Promise<void> = Promise.resolve();
   private dropped = 0;
   private closed = false;
+  // Calls put in the buffer so far, and taken out of it: the buffer holds calls [taken, recorded).
+  private recorded = 0;
+  private taken = 0;
   // A token belongs to one app for its whole life: once found, never looked up again.
   private readonly tokenApps = new Map<string, string>();
 
@@ -67,6 +70,7 @@ export class RequestLogWriter {
       return;
     }
     this.buffer.push(call);
+    this.recorded++;
     if (this.buffer.length >= this.opts.flushRows) this.schedule(0);
     else if (!this.timer) this.schedule(this.opts.flushMs);
   }
@@ -75,7 +79,8 @@ export class RequestLogWriter {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const run = this.chain.then(() => this.drain());
+    const upTo = this.recorded;
+    const run = this.chain.then(() => this.drain(upTo));
     this.chain = run;
     return run;
   }
@@ -93,9 +98,16 @@ export class RequestLogWriter {
     this.timer.unref();
   }
 
-  private async drain(): Promise<void> {
-    while (this.buffer.length) {
-      const batch = this.buffer.splice(0, this.opts.maxBuffered);
+  /**
+   * Writes the calls recorded before the flush was asked for (up to the `upTo`th). Calls
+   * recorded later, while it waits or writes, wait for a flush of their own (the timer, or
+   * `flushRows` of them): taking them along would turn a busy server's log into a stream of
+   * small commits, one per handful of answers.
+   */
+  private async drain(upTo: number): Promise<void> {
+    const batch = this.buffer.splice(0, Math.max(0, upTo - this.taken));
+    this.taken += batch.length;
+    if (batch.length) {
       try {
         await this.write(batch);
       } catch (e) {
@@ -115,12 +127,17 @@ export class RequestLogWriter {
       const appId = apps[i];
       if (appId) rows.push(toRow(call, appId));
     });
-    for (let i = 0; i < rows.length; i += this.opts.insertRows) {
-      const chunk = rows.slice(i, i + this.opts.insertRows);
-      // On SQLite the INSERT joins the next group commit (one fsync shared with the payments);
-      // on PostgreSQL it commits on its own connection, outside the payments' groups.
-      if (this.ctx.store.dialect === 'sqlite') await this.ctx.store.tx((tx) => insertLogRows(tx, chunk));
-      else await insertLogRows(this.ctx.store.autocommit, chunk);
+    const chunks: NewLogRow[][] = [];
+    for (let i = 0; i < rows.length; i += this.opts.insertRows) chunks.push(rows.slice(i, i + this.opts.insertRows));
+    // On SQLite a flush is one transaction, which joins the next group commit (one fsync
+    // shared with the payments); on PostgreSQL each INSERT commits on its own connection,
+    // outside the payments' groups.
+    if (this.ctx.store.dialect === 'sqlite') {
+      if (chunks.length) await this.ctx.store.tx(async (tx) => {
+        for (const chunk of chunks) await insertLogRows(tx, chunk);
+      });
+    } else {
+      for (const chunk of chunks) await insertLogRows(this.ctx.store.autocommit, chunk);
     }
   }
 

@@ -35,6 +35,20 @@ describe('request log writer', () => {
     expect(await logRows(s, m.app_id)).toHaveLength(5);
   });
 
+  it('writes in a flush the calls recorded before it was asked for; later ones wait for a flush of their own', async () => {
+    const before = (await logRows(s, m.app_id)).length;
+    const w = new RequestLogWriter(s.ctx, { ...WRITER_DEFAULTS, flushMs: 60_000, insertRows: 2 });
+    for (let i = 20; i < 25; i++) w.record(call(i));
+    const first = w.flush();
+    for (let i = 25; i < 28; i++) w.record(call(i));
+    await first;
+    const afterFirst = (await logRows(s, m.app_id)).slice(before).map((r) => r.request_id);
+    expect(afterFirst).toEqual(['r-20', 'r-21', 'r-22', 'r-23', 'r-24']);
+    await w.close();
+    const all = (await logRows(s, m.app_id)).slice(before).map((r) => r.request_id);
+    expect(all).toEqual(['r-20', 'r-21', 'r-22', 'r-23', 'r-24', 'r-25', 'r-26', 'r-27']);
+  });
+
   it('answers every call even when the store refuses the log, and logs again once it accepts', async () => {
     await sql`alter table request_log rename to request_log_away`.execute(s.ctx.store.autocommit);
     try {
