@@ -244,7 +244,12 @@ export async function openStore(cfg: StoreConfig, fileName: string): Promise<Sto
   reader.pragma('query_only = ON');
   const readDb = new Kysely<DB>({ dialect: guardedDialect(sqliteDialect(reader)) });
   const checkpointer = new SqliteCheckpointer(file);
-  return storeOver(db, 'sqlite', committer, readDb, () => checkpointer.close());
+  return storeOver(db, 'sqlite', committer, readDb, () => checkpointer.close(), () => {
+    // Kysely closes a driver only if it was ever used: a reader that served no read would
+    // stay open (and with it, SQLite keeps the file's other descriptors of this process).
+    reader.close();
+    database.close();
+  });
 }
 
 async function openPostgres(url: string, schema: string): Promise<Store> {
@@ -295,6 +300,7 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
 /** The store over a dialect's handle: reads on the root (or a reader of its own), writes through the group committer. */
 async function storeOver(
   db: Kysely<DB>, dialect: DialectName, committer: GroupCommitter, readDb: Kysely<DB> = db, beforeClose?: () => Promise<void>,
+  afterClose?: () => void,
 ): Promise<Store> {
   const store: Store = {
     db: readDb,
@@ -308,9 +314,17 @@ async function storeOver(
       await beforeClose?.();
       if (readDb !== db) await readDb.destroy();
       await db.destroy();
+      afterClose?.();
     },
   };
-  await migrate(store);
+  try {
+    await migrate(store);
+  } catch (e) {
+    // A store that cannot be migrated is not handed out: its connections (and SQLite's
+    // checkpoint thread) are closed before the error goes up.
+    await store.close().catch(() => {});
+    throw e;
+  }
   return store;
 }
 
