@@ -1,5 +1,6 @@
 // What the load scripts share: child processes, JSON calls, one autocannon measurement.
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import autocannon from 'autocannon';
 
 export type Row = { name: string; rps: number; p50: number; p99: number; non2xx: number; errors: number };
@@ -70,4 +71,56 @@ export async function dropBenchSchema(prefix: string): Promise<void> {
   await client.connect();
   await client.query(`drop schema if exists "${prefix}_sandbox" cascade`);
   await client.end();
+}
+
+/** CPU time (user + system, seconds) of this machine's processes, by group, read from /proc (Linux). */
+function cpuByGroup(): Map<string, number> {
+  const tick = 100; // USER_HZ: 100 on Linux
+  const out = new Map<string, number>();
+  let pids: string[];
+  try {
+    pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return out;
+  }
+  for (const pid of pids) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      const group = Number(pid) === process.pid ? 'load generator'
+        : cmd.includes('mpandco.js') ? 'servers'
+          : comm.startsWith('postgres') || cmd.startsWith('postgres:') ? 'PostgreSQL' : undefined;
+      if (!group) continue;
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out.set(`${group}\t${pid}`, (Number(f[11]) + Number(f[12])) / tick);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * The CPU a unit of work costs: waits `delayMs`, then reads every server's, PostgreSQL's and
+ * this process's CPU time and `count()` (e.g. payments in the database) at the start and end
+ * of a window of `windowMs`. Gives, per group, the cores used and the milliseconds per unit.
+ */
+export async function cpuPerUnit(count: () => Promise<number>, delayMs: number, windowMs: number) {
+  await new Promise((r) => setTimeout(r, delayMs));
+  const n0 = await count();
+  const a = cpuByGroup();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, windowMs));
+  const b = cpuByGroup();
+  const seconds = (performance.now() - t0) / 1000;
+  const units = (await count()) - n0;
+  const used = new Map<string, number>();
+  for (const [key, t] of b) {
+    const group = key.split('\t')[0]!;
+    used.set(group, (used.get(group) ?? 0) + t - (a.get(key) ?? 0));
+  }
+  return {
+    seconds, units,
+    groups: [...used].map(([group, cpu]) => ({ group, cores: cpu / seconds, msPerUnit: units ? (cpu * 1000) / units : NaN })),
+  };
 }

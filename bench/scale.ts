@@ -1,8 +1,10 @@
 // Payments at scale: executions of authorized sales from many payers, to one shop ("hot
 // merchant", --shops 1) or spread over many (--shops 100), on one or two nodes sharing the
 // store, beside a bare Fastify route in the same run. Every execution is a durable COMMIT.
-// Usage: node --import tsx bench/scale.ts [--shops 1 --payers 1000 --workers 2 --nodes 1 --duration 10 --connections 50 --cpu-prof DIR]
-// (DATABASE_URL=... for PostgreSQL). Prints a Markdown table; bench/README.md keeps the figures.
+// Usage: node --import tsx bench/scale.ts [--shops 1 --payers 1000 --workers 2 --nodes 1 --duration 10 --connections 50
+//   --executions 20000 --cpu --cpu-prof DIR]
+// (DATABASE_URL=... for PostgreSQL). Prints a Markdown table; bench/README.md keeps the figures. With --cpu (Linux), the CPU
+// time of the servers, PostgreSQL and this process over 10 s of the executions (from the 3rd second), per payment.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,13 +16,14 @@ import { changeState, openIntent } from '../src/payment-intents/intent.machine.t
 import { openEnvironment } from '../src/platform.ts';
 import { createMerchant } from '../src/sandbox/demo.ts';
 import { addTestFunds } from '../src/sandbox/funds.ts';
-import { form, FORM, json, measure, start, table, type Row, dropBenchSchema } from './lib.ts';
+import { cpuPerUnit, form, FORM, json, measure, start, table, type Row, dropBenchSchema } from './lib.ts';
 
 const { values } = parseArgs({
   options: {
     shops: { type: 'string', default: '1' }, payers: { type: 'string', default: '1000' }, workers: { type: 'string', default: '1' },
     nodes: { type: 'string', default: '1' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' },
     executions: { type: 'string', default: '20000' },
+    cpu: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' }, // a directory: each server process writes a .cpuprofile there
   },
 });
@@ -65,6 +68,7 @@ const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resol
 const nodes = await Promise.all(ports.map((port) => start([...profile, 'bin/mpandco.js', 'serve', '--env', 'sandbox', '--port', String(port),
   '--data-dir', dataDir, '--workers', String(WORKERS)], env, 'Sandbox demo payers')));
 const rows: Row[] = [];
+let cpuLine = '';
 try {
   rows.push(await measure('bare Fastify GET /json', { url: 'http://127.0.0.1:18182/json', connections: CONNECTIONS, duration: DURATION }));
   const base = `http://127.0.0.1:${ports[0]}`;
@@ -89,6 +93,8 @@ try {
   const name = `execute sale: ${SHOPS === 1 ? 'hot merchant' : `spread over ${SHOPS} shops`}, ${PAYERS} payers, ${NODES} node(s) × ${WORKERS} process(es)`;
   const share = Math.ceil(sales.length / NODES);
   process.stderr.write(`measuring: ${name}\n`);
+  const paid = async () => Number((await ctx.store.db.selectFrom('payments').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const cpu = values.cpu ? cpuPerUnit(paid, 3_000, 10_000) : undefined;
   const runs = await Promise.all(ports.map((port, n) => {
     const mine = sales.slice(n * share, (n + 1) * share);
     let next = 0;
@@ -110,6 +116,11 @@ try {
     name, rps: runs.reduce((t, r) => t + r.rps, 0), p50: Math.max(...runs.map((r) => r.p50)), p99: Math.max(...runs.map((r) => r.p99)),
     non2xx: runs.reduce((t, r) => t + r.non2xx, 0), errors: runs.reduce((t, r) => t + r.errors, 0),
   });
+  if (cpu) {
+    const c = await cpu;
+    cpuLine = `CPU per payment over ${c.seconds.toFixed(1)} s of the executions (${c.units} payments, ${Math.round(c.units / c.seconds)}/s): ${
+      c.groups.map((g) => `${g.group} ${g.msPerUnit.toFixed(2)} ms (${g.cores.toFixed(2)} cores)`).join(', ')}\n`;
+  }
   const report = await verifyLedger(ctx.store.db);
   process.stderr.write(`ledger verify: ${report.ok ? 'OK' : JSON.stringify(report.violations.slice(0, 3))}\n`);
 } finally {
@@ -122,4 +133,4 @@ try {
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-process.stdout.write(`\n${new Date().toISOString().slice(0, 10)} · ${STORE} · ${os.cpus().length} cores (${cpu}) · ${CONNECTIONS} connections · ${DURATION} s\n\n${table(rows)}\n`);
+process.stdout.write(`\n${new Date().toISOString().slice(0, 10)} · ${STORE} · ${os.cpus().length} cores (${cpu}) · ${CONNECTIONS} connections · ${DURATION} s\n\n${table(rows)}\n${cpuLine ? `\n${cpuLine}` : ''}`);
