@@ -55,8 +55,10 @@ export class RequestLogWriter {
   private dropped = 0;
   private closed = false;
   // Calls put in the buffer so far, and taken out of it: the buffer holds calls [taken, recorded).
+  // A flush asked for covers the calls recorded until then: [.., asked).
   private recorded = 0;
   private taken = 0;
+  private asked = 0;
   // A token belongs to one app for its whole life: once found, never looked up again.
   private readonly tokenApps = new Map<string, string>();
 
@@ -71,7 +73,10 @@ export class RequestLogWriter {
     }
     this.buffer.push(call);
     this.recorded++;
-    if (this.buffer.length >= this.opts.flushRows) this.schedule(0);
+    // flushRows calls that no flush covers yet ask for one now. (Counting the buffer instead
+    // would ask again at every call while a flush waits for the store, each new flush taking
+    // the one or two calls recorded since the last.)
+    if (this.recorded - this.asked >= this.opts.flushRows) this.schedule(0);
     else if (!this.timer) this.schedule(this.opts.flushMs);
   }
 
@@ -80,6 +85,7 @@ export class RequestLogWriter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const upTo = this.recorded;
+    this.asked = upTo;
     const run = this.chain.then(() => this.drain(upTo));
     this.chain = run;
     return run;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { get } from '../helpers/http.ts';
 import { merchantWithToken, type Merchant } from '../billing/fixtures.ts';
@@ -47,6 +47,32 @@ describe('request log writer', () => {
     await w.close();
     const all = (await logRows(s, m.app_id)).slice(before).map((r) => r.request_id);
     expect(all).toEqual(['r-20', 'r-21', 'r-22', 'r-23', 'r-24', 'r-25', 'r-26', 'r-27']);
+  });
+
+  it('asks for a new flush once per flushRows calls while one waits for the store, not at every call', async () => {
+    const w = new RequestLogWriter(s.ctx, { ...WRITER_DEFAULTS, flushMs: 60_000, flushRows: 3 });
+    const proto = RequestLogWriter.prototype as unknown as { write(batch: CapturedCall[]): Promise<void> };
+    const write = proto.write;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const batches: string[][] = [];
+    const spy = vi.spyOn(proto, 'write').mockImplementation(async function (this: unknown, batch: CapturedCall[]) {
+      batches.push(batch.map((c) => c.requestId));
+      if (batches.length === 1) await gate; // the store is slow to take the first flush
+      return write.call(this, batch);
+    });
+    const tick = () => new Promise((r) => setTimeout(r, 5));
+    try {
+      for (let i = 40; i < 50; i++) {
+        w.record(call(i));
+        await tick(); // a flush asked for starts on its timer
+      }
+      release();
+      await w.close();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(batches).toEqual([['r-40', 'r-41', 'r-42'], ['r-43', 'r-44', 'r-45'], ['r-46', 'r-47', 'r-48'], ['r-49']]);
   });
 
   it('answers every call even when the store refuses the log, and logs again once it accepts', async () => {
