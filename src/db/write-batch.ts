@@ -20,6 +20,10 @@ import { isPostgres, type Tx } from './store.ts';
 // flush(), since the sub-statements of one statement share its snapshot and cannot see one
 // another's rows; a write's failure surfaces at flush() on PostgreSQL and at add() on SQLite,
 // mapped by its onError either way; the transaction rolls back (or its savepoint) on either.
+// A write may also be judged by how many rows it changed (`after`, run once that is known:
+// a guarded debit that changed nothing throws there), and may name the row it changes
+// (`key`): a second write of the same row flushes the first, since one statement cannot
+// change a row twice.
 
 /** Maps a failure of this write to the error its caller throws; undefined when it is not this write's. */
 export type OnError = (e: unknown) => Error | undefined;
@@ -29,11 +33,22 @@ export interface Slot {
   changed: number;
 }
 
+/** Run once the write's count is known; may throw, which fails the batch like a failed write. */
+export type After = (changed: number) => Promise<void>;
+
+export interface AddOptions {
+  after?: After;
+  /** The row the write changes: a second write of it in the batch flushes the first. */
+  key?: string;
+}
+
 interface Part {
   query: CompiledQuery;
   onError?: OnError;
   slot: Slot;
   table?: string;
+  after?: After;
+  key?: string;
 }
 
 export class WriteBatch {
@@ -44,35 +59,43 @@ export class WriteBatch {
     this.fuse = isPostgres(tx);
   }
 
+  /** Whether writes wait for flush() (PostgreSQL) or run at add() (SQLite). */
+  get fuses(): boolean {
+    return this.fuse;
+  }
+
   /** A write to send with the others (PostgreSQL), or to run now (SQLite). */
-  async add(query: CompiledQuery, onError?: OnError): Promise<Slot> {
+  async add(query: CompiledQuery, onError?: OnError, opts: AddOptions = {}): Promise<Slot> {
     const slot: Slot = { changed: -1 };
     if (!this.fuse) {
       slot.changed = await run(this.tx, query, onError);
+      await opts.after?.(slot.changed);
       return slot;
     }
-    this.parts.push({ query, onError, slot, table: tableOf(query.sql) });
+    if (opts.key !== undefined && this.parts.some((p) => p.key === opts.key)) await this.flush();
+    this.parts.push({ query, onError, slot, table: tableOf(query.sql), after: opts.after, key: opts.key });
     return slot;
   }
 
-  /** Sends what was added, as one statement. */
+  /** Sends what was added, as one statement; then each write's `after`, in order. */
   async flush(): Promise<void> {
     const parts = this.parts;
     this.parts = [];
     if (parts.length === 0) return;
     if (parts.length === 1) {
       parts[0].slot.changed = await run(this.tx, parts[0].query, parts[0].onError);
-      return;
+    } else {
+      let row: Record<string, unknown>;
+      try {
+        const text = fusedText(parts.map((p) => p.query.sql));
+        const result = await this.tx.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, parts.flatMap((p) => p.query.parameters)));
+        row = result.rows[0];
+      } catch (e) {
+        throw mapped(parts, e);
+      }
+      parts.forEach((p, i) => { p.slot.changed = Number(row[`n${i + 1}`]); });
     }
-    let row: Record<string, unknown>;
-    try {
-      const text = fusedText(parts.map((p) => p.query.sql));
-      const result = await this.tx.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, parts.flatMap((p) => p.query.parameters)));
-      row = result.rows[0];
-    } catch (e) {
-      throw mapped(parts, e);
-    }
-    parts.forEach((p, i) => { p.slot.changed = Number(row[`n${i + 1}`]); });
+    for (const p of parts) await p.after?.(p.slot.changed);
   }
 }
 

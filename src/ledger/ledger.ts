@@ -16,9 +16,9 @@ const BOUND = BigInt(MAX_BALANCE_MINOR);
 
 // Hot path of every payment: prepared queries (src/db/prepared.ts), built once per dialect.
 // A debit is one guarded UPDATE that locks the account, checks every rule and returns the new
-// balance, read as text: exact whatever is stored, where a number could round (SQLite) or
-// fail to parse (PostgreSQL) on a store written before the bound existed.
-const debitAccount = prepared((tx, delta: number, accountId: string, currency: string) => tx.updateTable('digital_accounts')
+// balance, read as text: exact whatever is stored, where a number could round on a SQLite
+// store written before the bound existed (PostgreSQL's bigint cannot hold a fraction).
+const debitAccount = preparedQuery((tx, delta: number, accountId: string, currency: string) => tx.updateTable('digital_accounts')
   .set((eb) => ({ balance_minor: eb('balance_minor', '+', delta) }))
   .where('id', '=', accountId).where('currency', '=', currency)
   .where(sql<boolean>`(balance_minor + ${delta} >= 0 or allow_negative <> 0)`)
@@ -57,7 +57,6 @@ export interface EntryInput {
 export interface Entry {
   id: string;
   ref: string;
-  balances: Map<string, number>;
 }
 
 /**
@@ -65,11 +64,12 @@ export interface Entry {
  * deadlock) and checked at once: no wallet below zero, no balance past the bound. Credits
  * cannot break either rule's "below zero" half, so they are deferred to the end of the
  * transaction (src/db/tx-deferred.ts): a shop paid by many payers is locked once per
- * group of payments, just before COMMIT, not once per payment. `balances` holds the
- * debited accounts' new balances.
+ * group of payments, just before COMMIT, not once per payment.
  *
- * The entry and its postings are written together: one statement on PostgreSQL. With a
- * batch (src/db/write-batch.ts) they join the caller's other writes, sent at its flush().
+ * The debits, the entry and its postings are written together: one statement on
+ * PostgreSQL, where a debit that changed nothing fails the batch at its flush(), before
+ * the COMMIT, and its transaction (or savepoint) rolls back. With a batch
+ * (src/db/write-batch.ts) they join the caller's other writes, sent at its flush().
  */
 export async function postEntry(tx: Tx, input: EntryInput, batch?: WriteBatch): Promise<Entry> {
   for (const p of input.postings) {
@@ -82,11 +82,10 @@ export async function postEntry(tx: Tx, input: EntryInput, batch?: WriteBatch): 
 
   // Debits first, in account-id order (so entries cannot deadlock), each checked under its lock.
   const debits = merged.filter((p) => p.amount < 0n).sort((x, y) => (x.accountId < y.accountId ? -1 : 1));
-  const balances = new Map<string, number>();
-  for (const p of debits) balances.set(p.accountId, await debit(tx, p.accountId, p.amount));
+  const own = batch ?? new WriteBatch(tx);
+  for (const p of debits) await debit(tx, p.accountId, p.amount, own);
   const id = newId();
   const ref = await nextRef(tx, input.refPrefix ?? 'T', input.nowMs);
-  const own = batch ?? new WriteBatch(tx);
   const reverses = input.reversesEntryId;
   await own.add(insertEntry(tx, id, ref, input.kind, input.description.slice(0, 500), reverses ?? null, input.nowMs), (e) => (
     reverses && isUniqueViolation(e) ? new InvariantError('reverse_at_most_once', `entry ${reverses} is already reversed`) : undefined));
@@ -95,7 +94,7 @@ export async function postEntry(tx: Tx, input: EntryInput, batch?: WriteBatch): 
   await own.add(insertPostingRows(tx, values), postingError);
   if (!batch) await own.flush();
   for (const p of merged) if (p.amount > 0n) defer(tx, p.accountId, p.amount, flushCredits);
-  return { id, ref, balances };
+  return { id, ref };
 }
 
 /** Credited accounts are not read before: the foreign key and the currency trigger speak for them. */
@@ -105,25 +104,45 @@ function postingError(e: unknown): Error | undefined {
   return undefined;
 }
 
+// The CHECK constraint is the last line of defence if a guard was ever missed.
+const checkViolation = (accountId: string) => (e: unknown) => (
+  isCheckViolation(e) ? new InvariantError('balance_must_not_go_negative', `account ${accountId}`) : undefined);
+
 /**
  * Debits an account (with the credits this transaction deferred for it, which count now,
- * under its lock) in one guarded UPDATE; returns the new balance. When the UPDATE changes
- * nothing, one read says which rule refused it.
+ * under its lock) in one guarded UPDATE. When the UPDATE changes nothing, one read says
+ * which rule refused it. On PostgreSQL the UPDATE joins the batch (one round trip for the
+ * whole payment) and is judged at its flush(); on SQLite it runs now, and the new balance
+ * it returns is checked to be an exact integer, whatever an older store holds.
  */
-async function debit(tx: Tx, accountId: string, amount: bigint): Promise<number> {
+async function debit(tx: Tx, accountId: string, amount: bigint, batch: WriteBatch): Promise<void> {
   const deferred = takeDeferred(tx, accountId);
   const delta = deferred + amount;
   // Past twice the bound no balance can take it (and the number would not be exact).
   if (delta > 2n * BOUND || delta < -2n * BOUND) throw new InvariantError('balance_within_bound', `account ${accountId}`);
+  const query = debitAccount(tx, Number(delta), accountId, CURRENCY);
+  if (batch.fuses) {
+    await batch.add(query, checkViolation(accountId), {
+      key: `digital_accounts:${accountId}`,
+      after: async (changed) => { if (changed !== 1) await refusal(tx, accountId, delta); },
+    });
+    return;
+  }
   let rows: { balance: string }[];
   try {
-    rows = await debitAccount(tx, Number(delta), accountId, CURRENCY);
+    rows = (await tx.executeQuery(query)).rows;
   } catch (e) {
-    // The CHECK constraint is the last line of defence if a guard was ever missed.
-    if (isCheckViolation(e)) throw new InvariantError('balance_must_not_go_negative', `account ${accountId}`);
-    throw e;
+    throw checkViolation(accountId)(e) ?? e;
   }
-  if (rows.length === 1) return Number(exact(rows[0].balance, accountId));
+  if (rows.length === 1) {
+    exact(rows[0].balance, accountId);
+    return;
+  }
+  await refusal(tx, accountId, delta);
+}
+
+/** Why a guarded debit changed nothing: always throws. */
+async function refusal(tx: Tx, accountId: string, delta: bigint): Promise<never> {
   const [a] = await accountState(tx, accountId);
   if (!a) throw new InvariantError('posting_account_exists', 'unknown account in postings');
   if (a.currency !== CURRENCY) throw new InvariantError('single_currency', `account ${accountId} holds ${a.currency}`);

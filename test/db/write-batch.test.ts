@@ -8,7 +8,8 @@ import { PAYMENT_STATUS } from '../../src/payments/payment.types.ts';
 import { execute, openIntentToPay } from '../../src/payment-intents/intent.machine.ts';
 import { paymentParties, type IntentRow } from '../../src/payment-intents/payment-intent.repository.ts';
 import { DIALECT, testServer, type TestServer } from '../helpers/env.ts';
-import { approveAs, balanceOf, createSale, merchantWithToken, payer, type Merchant } from '../payment-intents/fixtures.ts';
+import { postForm, phpQuery } from '../helpers/http.ts';
+import { approveAs, balanceOf, createSale, createUrl, merchantWithToken, payer, saleDoc, type Merchant } from '../payment-intents/fixtures.ts';
 
 // A WriteBatch sends writes nobody waits on together: one statement on PostgreSQL (each
 // write a data-modifying CTE), one by one on SQLite. Either way the same rows land, each
@@ -82,6 +83,43 @@ describe('WriteBatch', () => {
     expect(await s.ctx.store.db.selectFrom('ref_counters').select('value').where('name', '=', 'wb.counter').execute()).toEqual([]);
   });
 
+  it('judges a write by its count once it is known; a throw there fails the batch and nothing of it stays', async () => {
+    const refused = new Error('changed nothing');
+    const seen: number[] = [];
+    const failed = await s.ctx.store.tx(async (tx) => {
+      const batch = new WriteBatch(tx);
+      await batch.add(tx.insertInto('settings').values({ key: 'wb.e', value: 'e' }).compile());
+      await batch.add(tx.updateTable('settings').set({ value: 'y' }).where('key', '=', 'wb.taken').compile(), undefined, {
+        after: async (n) => { seen.push(n); },
+      });
+      await batch.add(tx.updateTable('settings').set({ value: 'z' }).where('key', '=', 'wb.nowhere').compile(), undefined, {
+        after: async (n) => { seen.push(n); if (n !== 1) throw refused; },
+      });
+      await batch.flush();
+    }).then(() => undefined, (e: unknown) => e);
+    expect(failed).toBe(refused);
+    expect(seen).toEqual([1, 0]);
+    expect(await setting(s, 'wb.e')).toEqual([]);
+    expect(await setting(s, 'wb.taken')).toEqual([{ value: 'x' }]);
+  });
+
+  it('sends a second write of the same row after the first (one statement cannot change a row twice)', async () => {
+    await s.ctx.store.autocommit.insertInto('settings').values({ key: 'wb.twice', value: 'v' }).execute();
+    const sent = await s.ctx.store.tx(async (tx) => {
+      const batch = new WriteBatch(tx);
+      const seen = recording(tx);
+      const append = () => tx.updateTable('settings').set({ value: sql<string>`value || 'x'` }).where('key', '=', 'wb.twice').compile();
+      await batch.add(append(), undefined, { key: 'settings:wb.twice' });
+      await batch.add(tx.insertInto('settings').values({ key: 'wb.f', value: 'f' }).compile());
+      await batch.add(append(), undefined, { key: 'settings:wb.twice' });
+      await batch.flush();
+      return [...seen];
+    });
+    expect(await setting(s, 'wb.twice')).toEqual([{ value: 'vxx' }]);
+    expect(await setting(s, 'wb.f')).toEqual([{ value: 'f' }]);
+    expect(sent).toHaveLength(DIALECT === 'postgres' ? 2 : 3);
+  });
+
   describe('a sale\'s execution', () => {
     async function approvedSale(payerId: string): Promise<string> {
       const r = await createSale(s, m, '12.34');
@@ -103,19 +141,21 @@ describe('WriteBatch', () => {
       });
     }
 
-    it('writes entry, postings, payment, state and e-mails after the debit: one statement on PostgreSQL, the same rows on both stores', async () => {
+    it('writes debit, entry, postings, payment, state and e-mails: one statement on PostgreSQL, the same rows on both stores', async () => {
       const p = await payer(s, 100_00);
       const id = await approvedSale(p.payer_id);
       const { done, sent } = await executeLocked(id);
       expect(done.ok).toBe(true);
-      // Not the debit (its answer is the new balance) nor SQLite's daily reference counter (its answer is the number).
-      const writes = sent.filter((q) => !/^(select|update "digital_accounts"|insert into "ref_counters")/.test(q));
+      // Not SQLite's daily reference counter (its answer is the number).
+      const writes = sent.filter((q) => !/^(select|insert into "ref_counters")/.test(q));
+      const tables = ['digital_accounts', 'ledger_entries', 'postings', 'payments', 'payment_intents', 'mail_outbox'];
       if (DIALECT === 'postgres') {
         expect(writes).toHaveLength(1);
-        for (const table of ['ledger_entries', 'postings', 'payments', 'payment_intents', 'mail_outbox']) expect(writes[0]).toContain(`"${table}"`);
+        for (const table of tables) expect(writes[0]).toContain(`"${table}"`);
+        // The debit comes first: its row lock is taken before anything else is written.
+        expect(writes[0]).toMatch(/^with w1 as \(update "digital_accounts"/);
       } else {
-        expect(writes.map((q) => /^(?:insert into|update) "(\w+)"/.exec(q)?.[1]))
-          .toEqual(['ledger_entries', 'postings', 'payments', 'payment_intents', 'mail_outbox']);
+        expect(writes.map((q) => /^(?:insert into|update) "(\w+)"/.exec(q)?.[1])).toEqual(tables);
       }
       const payment = await s.ctx.store.db.selectFrom('payments').select(['ref', 'entry_id', 'amount_minor', 'status']).where('intent_id', '=', id)
         .executeTakeFirstOrThrow();
@@ -149,6 +189,60 @@ describe('WriteBatch', () => {
       const mailsAfter = await s.ctx.store.db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       expect(Number(entriesAfter.n)).toBe(Number(entriesBefore.n));
       expect(Number(mailsAfter.n)).toBe(Number(mailsBefore.n));
+      expect((await verifyLedger(s.ctx.store.db)).ok).toBe(true);
+    });
+
+    it('a payer short of funds is refused with the debit\'s own rule once the batch is sent, and nothing of the payment stays', async () => {
+      const p = await payer(s, 10_00);
+      const id = await approvedSale(p.payer_id);
+      const entriesBefore = await s.ctx.store.db.selectFrom('ledger_entries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const mailsBefore = await s.ctx.store.db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const failed = await executeLocked(id).then(() => undefined, (e: unknown) => e);
+      expect(failed).toBeInstanceOf(InvariantError);
+      expect((failed as InvariantError).invariant).toBe('balance_must_not_go_negative');
+      expect(await balanceOf(s, p.digital_account)).toBe(10_00);
+      const intent = await s.ctx.store.db.selectFrom('payment_intents').select('state').where('id', '=', id).executeTakeFirstOrThrow();
+      expect(intent.state).toBe('authorized');
+      expect(await s.ctx.store.db.selectFrom('payments').select('id').where('intent_id', '=', id).execute()).toEqual([]);
+      const entriesAfter = await s.ctx.store.db.selectFrom('ledger_entries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const mailsAfter = await s.ctx.store.db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      expect(Number(entriesAfter.n)).toBe(Number(entriesBefore.n));
+      expect(Number(mailsAfter.n)).toBe(Number(mailsBefore.n));
+      expect((await verifyLedger(s.ctx.store.db)).ok).toBe(true);
+    });
+
+    async function approvedTwoPartSale(payerId: string, second: string): Promise<string> {
+      const [first] = saleDoc('30.00').paymentintent.transactions;
+      const doc = saleDoc('30.00');
+      doc.paymentintent.transactions = [first, { ...first, amount: { ...first.amount, total: second, details: { shipping: '0', tax: '0', subTotal: second } },
+        description: 'Order 9, part 2', items: [{ ...first.items[0], price: second }] }];
+      const r = await postForm(createUrl(s), phpQuery(doc), m.auth);
+      expect(r.status).toBe(200);
+      await approveAs(s, r.body.id, payerId);
+      return r.body.id as string;
+    }
+
+    it('two transactions debit one payer twice: in two statements on PostgreSQL, both land', async () => {
+      const p = await payer(s, 100_00);
+      const id = await approvedTwoPartSale(p.payer_id, '20.00');
+      const { done, sent } = await executeLocked(id);
+      expect(done.ok).toBe(true);
+      const writes = sent.filter((q) => !/^(select|insert into "ref_counters")/.test(q));
+      expect(writes.filter((q) => /"digital_accounts"/.test(q))).toHaveLength(2);
+      if (DIALECT === 'postgres') expect(writes).toHaveLength(2);
+      expect(await balanceOf(s, p.digital_account)).toBe(100_00 - 50_00);
+      const paid = await s.ctx.store.db.selectFrom('payments').select('amount_minor').where('intent_id', '=', id).orderBy('txn_index').execute();
+      expect(paid.map((x) => Number(x.amount_minor))).toEqual([30_00, 20_00]);
+      expect((await verifyLedger(s.ctx.store.db)).ok).toBe(true);
+    });
+
+    it('two transactions, the second past the payer\'s funds: neither is paid', async () => {
+      const p = await payer(s, 40_00);
+      const id = await approvedTwoPartSale(p.payer_id, '20.00');
+      const failed = await executeLocked(id).then(() => undefined, (e: unknown) => e);
+      expect((failed as InvariantError).invariant).toBe('balance_must_not_go_negative');
+      expect(await balanceOf(s, p.digital_account)).toBe(40_00);
+      expect(await s.ctx.store.db.selectFrom('payments').select('id').where('intent_id', '=', id).execute()).toEqual([]);
       expect((await verifyLedger(s.ctx.store.db)).ok).toBe(true);
     });
   });
