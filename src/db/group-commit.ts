@@ -22,6 +22,15 @@ export interface GroupOptions {
   begin: <T>(body: (tx: Tx) => Promise<T>) => Promise<T>;
   lanes: number;
   maxGroup: number;
+  /**
+   * The fewest jobs a group may start with while another group is running (1: any). A
+   * group with no other running starts at once, whatever its size; a further one waits
+   * until that many jobs wait, or until a running group ends. Each group pays for a BEGIN,
+   * a COMMIT and the credit of its shops: on a store whose CPU is the limit, fewer and
+   * larger groups serve more payments; where a round trip is the limit, the queue grows
+   * faster, and the lanes open.
+   */
+  minGroup?: number;
   /** A whole group that failed this way (deadlock, serialization) runs again. */
   retryable: (e: unknown) => boolean;
   /**
@@ -70,6 +79,7 @@ export class GroupCommitter {
 
   private fill(): void {
     while (this.busy < this.opts.lanes && this.queue.length) {
+      if (this.busy > 0 && this.queue.length < (this.opts.minGroup ?? 1)) return;
       const group = this.queue.splice(0, this.opts.maxGroup);
       this.busy++;
       void this.settle(group).finally(() => {

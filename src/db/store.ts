@@ -291,6 +291,7 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
     }),
     lanes: Math.max(1, Math.min(Number(process.env.MPANDCO_PG_LANES ?? 4), poolSize - 1)),
     maxGroup: Number(process.env.MPANDCO_PG_GROUP ?? 32),
+    minGroup: Math.max(1, Number(process.env.MPANDCO_PG_MIN_GROUP ?? 8)),
     retryable: (e) => RETRYABLE_PG.has((e as { code?: string })?.code ?? ''),
     mergeBoundaries: true,
   });
