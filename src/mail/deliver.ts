@@ -28,9 +28,12 @@ export async function deliverMail(ctx: Ctx, opts: { workerId?: string; limit?: n
   if (transport.name === 'stored') {
     // Nothing leaves: the outbox is the mailbox. One statement marks a whole pass kept,
     // instead of a claim and a release (two commits) per message on the payment path's heels.
+    // On PostgreSQL the workers of other processes skip the rows one pass holds: two passes
+    // over the same messages in different orders would otherwise deadlock.
     const due = db.selectFrom('mail_outbox').select('id')
       .where('status', '=', 'pending').where('next_attempt_at', '<=', now).where('locked_until', '<', now)
-      .orderBy('next_attempt_at').orderBy('id').limit(opts.limit ?? 500);
+      .orderBy('next_attempt_at').orderBy('id').limit(opts.limit ?? 500)
+      .$if(ctx.store.dialect === 'postgres', (q) => q.forUpdate().skipLocked());
     const r = await db.updateTable('mail_outbox')
       .set((eb) => ({ status: 'sent', transport: 'stored', sent_at: now, attempts: eb('attempts', '+', 1) }))
       .where('id', 'in', due).where('status', '=', 'pending').executeTakeFirst();

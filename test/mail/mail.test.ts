@@ -1,10 +1,11 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPayer } from '../../src/sandbox/demo.ts';
 import { deliverMail } from '../../src/mail/deliver.ts';
 import { mailUser } from '../../src/mail/outbox.ts';
 import { sandboxMailToken } from '../../src/mail/mail.routes.ts';
 import { DAY_MS, HOUR_MS } from '../../src/shared/clock.ts';
-import { testEnv, testServer, type TestEnv, type TestServer } from '../helpers/env.ts';
+import { DIALECT, testEnv, testServer, type TestEnv, type TestServer } from '../helpers/env.ts';
 import { get } from '../helpers/http.ts';
 import { SmtpSink } from '../helpers/smtp.ts';
 
@@ -108,5 +109,39 @@ describe('the sandbox keeps its e-mail on the "Correo" page', () => {
     const html = await get(`${s.baseUrl}/sbx/mail/${id}/html?access_token=${token}`);
     expect(html.headers.get('content-security-policy')).toContain('sandbox');
     expect(html.text).toContain('Elegir una contraseña nueva');
+  });
+});
+
+describe('workers of several processes keep the sandbox\'s e-mail once each', () => {
+  let te: TestEnv;
+  beforeAll(async () => {
+    te = await testEnv({ schemaPrefix: `t_mail_${process.pid}` });
+  });
+  afterAll(async () => te?.close());
+
+  // Two passes that mark the same messages in different orders would deadlock on PostgreSQL;
+  // a pass skips the rows another holds instead of waiting for them.
+  it.runIf(DIALECT === 'postgres')('a pass skips the messages another process holds, without waiting for them', async () => {
+    const p = await createPayer(te.ctx, 0);
+    const ids: string[] = [];
+    for (const minutes of [10, 20, 30]) {
+      ids.push((await te.ctx.store.tx((tx) => mailUser(tx, p.payer_id, 'password_reset', { url: 'http://localhost/r', minutes }, te.clock.now())))!);
+    }
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL, options: `-c search_path="t_mail_${process.pid}_sandbox"` });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query('select id from mail_outbox where id = $1 for update', [ids[1]]);
+      const pass = await Promise.race([
+        deliverMail(te.ctx),
+        new Promise((resolve) => setTimeout(() => resolve('waited'), 3_000)),
+      ]);
+      expect(pass).toMatchObject({ sent: 2 });
+      await other.query('commit');
+    } finally {
+      await other.end();
+    }
+    expect(await deliverMail(te.ctx)).toMatchObject({ sent: 1 });
+    for (const id of ids) expect(await outboxRow(te, id)).toMatchObject({ status: 'sent', transport: 'stored' });
   });
 });
