@@ -103,10 +103,12 @@ function cpuByGroup(): Map<string, number> {
 /**
  * The CPU a unit of work costs: waits `delayMs`, then reads every server's, PostgreSQL's and
  * this process's CPU time and `count()` (e.g. payments in the database) at the start and end
- * of a window of `windowMs`. Gives, per group, the cores used and the milliseconds per unit.
+ * of a window of `windowMs`. Gives, per group, the cores used and the milliseconds per unit;
+ * with `commits` (PostgreSQL's committed transactions), how many the window saw.
  */
-export async function cpuPerUnit(count: () => Promise<number>, delayMs: number, windowMs: number) {
+export async function cpuPerUnit(count: () => Promise<number>, delayMs: number, windowMs: number, commits?: () => Promise<number>) {
   await new Promise((r) => setTimeout(r, delayMs));
+  const c0 = await commits?.();
   const n0 = await count();
   const a = cpuByGroup();
   const t0 = performance.now();
@@ -114,13 +116,14 @@ export async function cpuPerUnit(count: () => Promise<number>, delayMs: number, 
   const b = cpuByGroup();
   const seconds = (performance.now() - t0) / 1000;
   const units = (await count()) - n0;
+  const committed = commits && c0 !== undefined ? (await commits()) - c0 : undefined;
   const used = new Map<string, number>();
   for (const [key, t] of b) {
     const group = key.split('\t')[0]!;
     used.set(group, (used.get(group) ?? 0) + t - (a.get(key) ?? 0));
   }
   return {
-    seconds, units,
+    seconds, units, committed,
     groups: [...used].map(([group, cpu]) => ({ group, cores: cpu / seconds, msPerUnit: units ? (cpu * 1000) / units : NaN })),
   };
 }
