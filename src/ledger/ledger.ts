@@ -61,15 +61,17 @@ export interface Entry {
 
 /**
  * Posts a balanced entry. Debited accounts are locked (in id order, so entries cannot
- * deadlock) and checked at once: no wallet below zero, no balance past the bound. Credits
- * cannot break either rule's "below zero" half, so they are deferred to the end of the
- * transaction (src/db/tx-deferred.ts): a shop paid by many payers is locked once per
- * group of payments, just before COMMIT, not once per payment.
+ * deadlock) and checked by the UPDATE that debits them: no wallet below zero, no balance
+ * past the bound. Credits cannot break either rule's "below zero" half, so they are
+ * deferred to the end of the transaction (src/db/tx-deferred.ts): a shop paid by many
+ * payers is locked once per group of payments, just before COMMIT, not once per payment.
  *
  * The debits, the entry and its postings are written together: one statement on
  * PostgreSQL, where a debit that changed nothing fails the batch at its flush(), before
- * the COMMIT, and its transaction (or savepoint) rolls back. With a batch
- * (src/db/write-batch.ts) they join the caller's other writes, sent at its flush().
+ * the COMMIT. With a batch (src/db/write-batch.ts) they join the caller's other writes,
+ * sent at its flush(). A refusal (InvariantError) must end the transaction, or the job's
+ * savepoint: on PostgreSQL the entry and its postings are already written when it comes,
+ * and only the rollback takes them back. Every caller lets it propagate out of store.tx.
  */
 export async function postEntry(tx: Tx, input: EntryInput, batch?: WriteBatch): Promise<Entry> {
   for (const p of input.postings) {
