@@ -11,6 +11,20 @@ export interface StoreConfig {
   dataDir: string;
   /** PostgreSQL schema holding this environment's tables. */
   pgSchema?: string;
+  /** PostgreSQL's pool and group commit; defaults when absent. */
+  pg?: PgTuning;
+}
+
+/** How the PostgreSQL store sizes its pool and its groups of payments (docs/ledger.md). */
+export interface PgTuning {
+  /** MPANDCO_PG_POOL: connections per environment and process. */
+  pool: number;
+  /** MPANDCO_PG_LANES: groups committed at once (at most pool - 1). */
+  lanes: number;
+  /** MPANDCO_PG_GROUP: the most jobs in one group. */
+  maxGroup: number;
+  /** MPANDCO_PG_MIN_GROUP: the fewest waiting jobs that start a group while another runs. */
+  minGroup: number;
 }
 
 export interface EnvConfig {
@@ -70,6 +84,22 @@ export function storeConfig(env: EnvName, dataDir: string | undefined, vars: Nod
     databaseUrl,
     dataDir: path.resolve(dataDir ?? vars.MPANDCO_DATA_DIR ?? './data'),
     pgSchema: databaseUrl ? pgSchemaFor(env, vars) : undefined,
+    pg: databaseUrl ? pgTuning(vars) : undefined,
+  };
+}
+
+/** The PostgreSQL tuning variables: whole numbers of 1 or more (0 would leave payments waiting for ever). */
+export function pgTuning(vars: NodeJS.ProcessEnv = process.env): PgTuning {
+  const atLeastOne = (name: string, fallback: number) => {
+    const n = num(vars[name], fallback, name);
+    if (n < 1) throw new ConfigError(`${name} must be 1 or more, got "${vars[name]}"`);
+    return n;
+  };
+  return {
+    pool: atLeastOne('MPANDCO_PG_POOL', 10),
+    lanes: atLeastOne('MPANDCO_PG_LANES', 4),
+    maxGroup: atLeastOne('MPANDCO_PG_GROUP', 32),
+    minGroup: atLeastOne('MPANDCO_PG_MIN_GROUP', 8),
   };
 }
 

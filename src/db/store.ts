@@ -7,7 +7,7 @@ import {
   CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteIntrospector,
   SqliteQueryCompiler, type DatabaseConnection, type Dialect, type Driver, type QueryResult, type Transaction,
 } from 'kysely';
-import type { StoreConfig } from '../config/config.ts';
+import { pgTuning, type PgTuning, type StoreConfig } from '../config/config.ts';
 import type { DB } from './schema.ts';
 import { runMigrations } from './migrations.ts';
 import { GroupCommitter } from './group-commit.ts';
@@ -228,7 +228,7 @@ export function openSqlite(file: string): Database.Database {
 const RETRYABLE_PG = new Set(['40P01', '40001']);
 
 export async function openStore(cfg: StoreConfig, fileName: string): Promise<Store> {
-  if (cfg.databaseUrl) return openPostgres(cfg.databaseUrl, cfg.pgSchema ?? 'public');
+  if (cfg.databaseUrl) return openPostgres(cfg.databaseUrl, cfg.pgSchema ?? 'public', cfg.pg ?? pgTuning());
   const file = path.join(cfg.dataDir, fileName);
   const database = openSqlite(file);
   const db = new Kysely<DB>({ dialect: guardedDialect(sqliteDialect(database)) });
@@ -252,7 +252,7 @@ export async function openStore(cfg: StoreConfig, fileName: string): Promise<Sto
   });
 }
 
-async function openPostgres(url: string, schema: string): Promise<Store> {
+async function openPostgres(url: string, schema: string, tuning: PgTuning): Promise<Store> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
   const boot = new pg.Client({ connectionString: url });
   await boot.connect();
@@ -264,7 +264,7 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
   } finally {
     await boot.end();
   }
-  const poolSize = Number(process.env.MPANDCO_PG_POOL ?? 10);
+  const poolSize = tuning.pool;
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -289,9 +289,9 @@ async function openPostgres(url: string, schema: string): Promise<Store> {
       pgTransactions.set(trx, shared);
       return body(trx);
     }),
-    lanes: Math.max(1, Math.min(Number(process.env.MPANDCO_PG_LANES ?? 4), poolSize - 1)),
-    maxGroup: Number(process.env.MPANDCO_PG_GROUP ?? 32),
-    minGroup: Math.max(1, Number(process.env.MPANDCO_PG_MIN_GROUP ?? 8)),
+    lanes: Math.max(1, Math.min(tuning.lanes, poolSize - 1)),
+    maxGroup: tuning.maxGroup,
+    minGroup: tuning.minGroup,
     retryable: (e) => RETRYABLE_PG.has((e as { code?: string })?.code ?? ''),
     mergeBoundaries: true,
   });

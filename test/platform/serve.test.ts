@@ -170,4 +170,20 @@ describe('mpandco serve (npm start)', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain('--env must be sandbox, production or both');
   });
+
+  it('refuses a PostgreSQL tuning variable that would leave payments waiting, before connecting', async () => {
+    for (const [name, value] of [['MPANDCO_PG_GROUP', '0'], ['MPANDCO_PG_MIN_GROUP', 'eight'], ['MPANDCO_PG_LANES', '-1'], ['MPANDCO_PG_POOL', '0']]) {
+      const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
+        // Nothing listens on port 1: the refusal must come from the configuration, not the connection.
+        const child = spawn(process.execPath, ['bin/mpandco.js', 'serve', '--env', 'sandbox'], {
+          env: { ...process.env, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', [name]: value },
+        });
+        let err = '';
+        child.stderr.on('data', (d) => (err += d));
+        child.on('exit', (code) => resolve({ code, err }));
+      });
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(name);
+    }
+  });
 });
