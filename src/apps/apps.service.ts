@@ -1,6 +1,6 @@
 import type { Tx } from '../db/store.ts';
 import type { AppsTable } from '../db/schema.ts';
-import { newId, randomCode, randomToken, sha256 } from '../shared/ids.ts';
+import { newId, randomCode, randomSecret, randomToken, sha256 } from '../shared/ids.ts';
 
 export type App = AppsTable;
 
@@ -18,7 +18,7 @@ export interface NewApp {
 
 /** Creates an app and returns its secret, which is stored only as a hash and shown once. */
 export async function insertApp(tx: Tx, a: NewApp, nowMs: number): Promise<{ app: App; clientSecret: string }> {
-  const clientSecret = randomToken(32);
+  const clientSecret = randomSecret(32);
   const app: App = {
     id: newId(),
     client_id: `${randomCode(6, '0123456789')}_${randomCode(32)}`,
@@ -46,7 +46,7 @@ export async function insertApp(tx: Tx, a: NewApp, nowMs: number): Promise<{ app
 
 /** A new secret; the old one and every token issued under it stop working. */
 export async function rotateSecret(tx: Tx, appId: string, nowMs: number): Promise<string> {
-  const clientSecret = randomToken(32);
+  const clientSecret = randomSecret(32);
   await tx.updateTable('apps')
     .set((eb) => ({ secret_hash: sha256(clientSecret), secret_version: eb('secret_version', '+', 1), updated_at: nowMs }))
     .where('id', '=', appId).execute();

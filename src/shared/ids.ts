@@ -17,6 +17,18 @@ export function randomCode(length: number, alphabet = ALNUM): string {
 }
 
 export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
+
+/**
+ * A secret a person pastes into a command line (`mpandco listen --client-secret S`, curl):
+ * base64url that never begins with `-` or `_`, so no option parser reads it as an option.
+ * Drawing again costs one bit of 256 bits' entropy at most.
+ */
+export function randomSecret(bytes = 32): string {
+  for (;;) {
+    const token = randomToken(bytes);
+    if (token[0] !== '-' && token[0] !== '_') return token;
+  }
+}
 export const randomHex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
 /** Tokens and secrets are high-entropy, so a fast hash is enough to store them. */
