@@ -21,9 +21,10 @@ export interface OpenOptions {
 
 /** Opens one environment's store (migrating it) and its secrets: everything but HTTP. */
 export async function openEnvironment(config: EnvConfig, opts: OpenOptions = {}): Promise<Ctx> {
-  const store = await openStore(config.store, `${config.env}.sqlite`);
-  const clock = opts.clock ?? systemClock;
+  // Without a logger (the CLI, scripts), what the store reports goes to standard error.
+  const store = await openStore(config.store, `${config.env}.sqlite`, opts.log ? (message, detail) => opts.log!.warn(detail, message) : undefined);
   const log = opts.log ?? pino({ level: 'silent' });
+  const clock = opts.clock ?? systemClock;
   const db = store.autocommit;
   // A developer's own sandbox (loopback only) answers the secrets the manual and the PHP SDK
   // publish, so their links and tests work unchanged; one reachable by others keeps its own.

@@ -39,11 +39,19 @@ export interface CheckpointResult {
 const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma('busy_timeout = 0');
-db.pragma('synchronous = FULL');
+let db;
+let openError;
+try {
+  db = new Database(workerData.file);
+  db.pragma('busy_timeout = 0');
+  db.pragma('synchronous = FULL');
+} catch (e) {
+  openError = String(e && e.message || e);
+}
 parentPort.on('message', (m) => {
-  if (m === 'close') { db.close(); parentPort.close(); return; }
+  if (m === 'close') { if (db) db.close(); parentPort.close(); return; }
+  // A connection that could not open: say why, and end (the next checkpoint starts a new thread).
+  if (openError) { parentPort.postMessage({ ok: false, error: openError }); if (db) db.close(); parentPort.close(); return; }
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
     parentPort.postMessage({ ok: true, busy: r.busy, log: r.log, checkpointed: r.checkpointed });
@@ -63,7 +71,20 @@ export class SqliteCheckpointer {
   runs = 0;
   last: CheckpointResult | undefined;
 
-  constructor(private readonly file: string, private readonly opts: CheckpointerOptions = CHECKPOINTER_DEFAULTS) {
+  /** Checkpoints that failed (the thread's connection could not open or checkpoint, or the thread died). */
+  failures = 0;
+  private lastReport = -Infinity;
+
+  /**
+   * `report` hears of a failure: the first, then at most one a minute (a thread that cannot
+   * open its connection fails at every tick). A failed checkpoint loses nothing: the frames
+   * stay in the WAL for the next one, and SQLite's own checkpoint remains the safety net.
+   */
+  constructor(
+    private readonly file: string,
+    private readonly opts: CheckpointerOptions = CHECKPOINTER_DEFAULTS,
+    private readonly report: (err: Error) => void = () => undefined,
+  ) {
     this.timer = setInterval(() => void this.tick(), opts.everyMs);
     this.timer.unref();
   }
@@ -93,12 +114,14 @@ export class SqliteCheckpointer {
     // The thread keeps the process alive only while someone waits for its answer.
     worker.ref();
     this.inFlight = new Promise<CheckpointResult | undefined>((resolve) => {
-      const done = (m: { ok: boolean; busy: number; log: number; checkpointed: number }) => {
+      const done = (m: { ok: boolean; busy: number; log: number; checkpointed: number; error?: string }) => {
         worker.off('exit', gone);
+        if (!m.ok) this.failed(new Error(m.error ?? 'checkpoint failed'));
         resolve(m.ok ? (this.last = { busy: m.busy, log: m.log, checkpointed: m.checkpointed }) : undefined);
       };
-      const gone = () => {
+      const gone = (code: number) => {
         worker.off('message', done);
+        this.failed(this.threadError ?? new Error(`the checkpoint thread ended (exit code ${code})`));
         resolve(undefined);
       };
       worker.once('message', done);
@@ -112,15 +135,29 @@ export class SqliteCheckpointer {
     return this.inFlight;
   }
 
+  private threadError: Error | undefined;
+
+  private failed(err: Error): void {
+    this.failures++;
+    const now = Date.now();
+    if (now - this.lastReport < 60_000) return;
+    this.lastReport = now;
+    this.report(err);
+  }
+
   private startWorker(): Worker {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER_CODE, { eval: true, workerData: { file: this.file, driver } });
     worker.unref();
-    // A thread that dies (its connection could not open) is started again at the next tick.
+    this.threadError = undefined;
+    // A thread that dies (its connection could not open) is started again at the next tick;
+    // its error is what the checkpoint waiting for it reports.
     worker.once('exit', () => {
       if (this.worker === worker) this.worker = undefined;
     });
-    worker.on('error', () => undefined);
+    worker.on('error', (err) => {
+      this.threadError = err;
+    });
     return worker;
   }
 

@@ -227,8 +227,20 @@ export function openSqlite(file: string): Database.Database {
 
 const RETRYABLE_PG = new Set(['40P01', '40001']);
 
-export async function openStore(cfg: StoreConfig, fileName: string): Promise<Store> {
-  if (cfg.databaseUrl) return openPostgres(cfg.databaseUrl, cfg.pgSchema ?? 'public', cfg.pg ?? pgTuning());
+/**
+ * What the store reports that no caller is waiting for: a PostgreSQL connection lost while
+ * idle in the pool, a failed SQLite checkpoint. Nothing is lost by either (the pool opens
+ * another connection; the next checkpoint copies what this one did not), but an operator
+ * wants to know. By default, a line on standard error.
+ */
+export type StoreWarning = (message: string, detail: { err: unknown }) => void;
+
+const warnOnStderr: StoreWarning = (message, { err }) => {
+  process.stderr.write(`mpandco store: ${message}: ${err instanceof Error ? err.message : String(err)}\n`);
+};
+
+export async function openStore(cfg: StoreConfig, fileName: string, warn: StoreWarning = warnOnStderr): Promise<Store> {
+  if (cfg.databaseUrl) return openPostgres(cfg.databaseUrl, cfg.pgSchema ?? 'public', cfg.pg ?? pgTuning(), warn);
   const file = path.join(cfg.dataDir, fileName);
   const database = openSqlite(file);
   const db = new Kysely<DB>({ dialect: guardedDialect(sqliteDialect(database)) });
@@ -243,7 +255,7 @@ export async function openStore(cfg: StoreConfig, fileName: string): Promise<Sto
   const reader = openSqlite(file);
   reader.pragma('query_only = ON');
   const readDb = new Kysely<DB>({ dialect: guardedDialect(sqliteDialect(reader)) });
-  const checkpointer = new SqliteCheckpointer(file);
+  const checkpointer = new SqliteCheckpointer(file, undefined, (err) => warn('a WAL checkpoint failed; the next one will try again', { err }));
   return storeOver(db, 'sqlite', committer, readDb, () => checkpointer.close(), () => {
     // Kysely closes a driver only if it was ever used: a reader that served no read would
     // stay open (and with it, SQLite keeps the file's other descriptors of this process).
@@ -252,7 +264,7 @@ export async function openStore(cfg: StoreConfig, fileName: string): Promise<Sto
   });
 }
 
-async function openPostgres(url: string, schema: string, tuning: PgTuning): Promise<Store> {
+async function openPostgres(url: string, schema: string, tuning: PgTuning, warn: StoreWarning): Promise<Store> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
   const boot = new pg.Client({ connectionString: url });
   await boot.connect();
@@ -272,7 +284,16 @@ async function openPostgres(url: string, schema: string, tuning: PgTuning): Prom
     options: `-c search_path="${schema}"`,
     // MPANDCO_PG_NAMED=0: every statement unnamed, for a pooler that cannot keep prepared statements.
     Client: process.env.MPANDCO_PG_NAMED === '0' ? pg.Client : NamingClient,
+    // Which connections are whose in pg_stat_activity: one name per environment's schema.
+    application_name: `mpandco ${schema}`,
   });
+  // A connection idle in the pool can die (PostgreSQL restarted, a failover, a pooler's or
+  // the server's idle timeout, pg_terminate_backend). The pool drops it and opens another
+  // when one is next needed; without a listener, its 'error' event would end the process.
+  // (Its error carries the whole client, prepared statements included: only what says why is kept.)
+  pool.on('error', (err: Error & { code?: string }) => warn('an idle PostgreSQL connection was lost; the pool will open another', {
+    err: Object.assign(new Error(err.message), { code: err.code }),
+  }));
   // A pool that found no free connection within CONNECTION_WAIT_MS fails as SQLite's wait does.
   const waiting = {
     connect: () => pool.connect().catch((e: Error) => {

@@ -113,6 +113,32 @@ describe('SQLite checkpoints in a thread of their own', () => {
     expect(c.runs).toBe(1);
   });
 
+  it('reports a failed checkpoint (a thread that cannot open its file, a file that is no database), once a minute at most', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpandco-ckpt-'));
+    dirs.push(dir);
+    const heard: Error[] = [];
+    // The directory does not exist: the thread's connection cannot open, and the thread ends.
+    const lost = new SqliteCheckpointer(path.join(dir, 'gone', 'store.sqlite'), { everyMs: 60_000, startBytes: 0 }, (e) => heard.push(e));
+    open.push(lost);
+    expect(await lost.checkpoint()).toBeUndefined();
+    expect(lost.failures).toBe(1);
+    expect(heard.map((e) => e.message)).toEqual([expect.stringMatching(/directory does not exist/)]);
+    // Started again at the next checkpoint, it fails again: counted, not reported again within the minute.
+    expect(await lost.checkpoint()).toBeUndefined();
+    expect(lost.failures).toBe(2);
+    expect(heard).toHaveLength(1);
+
+    // The file opens, but the checkpoint itself fails.
+    const junk = path.join(dir, 'junk.sqlite');
+    fs.writeFileSync(junk, 'not a database at all, '.repeat(100));
+    const said: Error[] = [];
+    const bad = new SqliteCheckpointer(junk, { everyMs: 60_000, startBytes: 0 }, (e) => said.push(e));
+    open.push(bad);
+    expect(await bad.checkpoint()).toBeUndefined();
+    expect(bad.failures).toBe(1);
+    expect(said.map((e) => e.message)).toEqual([expect.stringMatching(/not a database/)]);
+  });
+
   it('lets a process that waited for a checkpoint and closed it end normally', () => {
     const { file, db } = database();
     insert(db, 50, 0);

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../src/db/store.ts';
+import { randomHex } from '../../src/shared/ids.ts';
+import { DIALECT, dropSchema } from '../helpers/env.ts';
+
+// What a store reports that no caller is waiting for goes to its `warn`, and the store goes
+// on. PostgreSQL: a connection idle in the pool that dies (a restart, a failover, an idle
+// timeout) would otherwise end the process through the pool's unheard 'error' event. SQLite:
+// a checkpoint that fails in its thread would otherwise go unseen.
+
+async function until(test: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('what a store reports on its own', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it(`goes on and says so when ${DIALECT === 'postgres' ? 'a PostgreSQL connection idle in its pool is lost' : 'a SQLite checkpoint fails'}`, async () => {
+    const heard: { message: string; err: unknown }[] = [];
+    const warn = (message: string, detail: { err: unknown }) => heard.push({ message, err: detail.err });
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpandco-warn-'));
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const schema = `t_${randomHex(6)}_warn`;
+    const store: Store = await openStore({ dataDir, databaseUrl: process.env.DATABASE_URL, pgSchema: schema }, 'store.sqlite', warn);
+    cleanups.push(async () => {
+      await store.close();
+      if (DIALECT === 'postgres') await dropSchema(schema);
+    });
+    const settings = async () => Number((await store.db.selectFrom('settings').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await settings();
+
+    if (DIALECT === 'postgres') {
+      // Several connections idle in the pool, then ended from outside, as a restart would.
+      await Promise.all(Array.from({ length: 4 }, () => sql`select pg_sleep(0.05)`.execute(store.db)));
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      let ended = 0;
+      try {
+        ended = (await admin.query(
+          'select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()', [`mpandco ${schema}`])).rows.length;
+      } finally {
+        await admin.end();
+      }
+      expect(ended).toBeGreaterThanOrEqual(1);
+      // One report for each connection ended, each naming what happened.
+      await until(() => heard.length === ended);
+      for (const h of heard) {
+        expect(h.message).toMatch(/idle PostgreSQL connection was lost/);
+        expect(String((h.err as Error).message)).toMatch(/terminat/);
+      }
+    } else {
+      // The checkpoint thread opens the file by its path: put one that is no database there
+      // (the store's own connections keep the real one open), with a WAL large enough to start it.
+      const moved = `${dataDir}-moved`;
+      fs.renameSync(dataDir, moved);
+      cleanups.push(() => fs.rmSync(moved, { recursive: true, force: true }));
+      fs.mkdirSync(dataDir);
+      fs.writeFileSync(path.join(dataDir, 'store.sqlite'), 'not a database at all, '.repeat(200));
+      fs.writeFileSync(path.join(dataDir, 'store.sqlite-wal'), Buffer.alloc(5 * 1024 * 1024, 1));
+      await until(() => heard.length > 0);
+      expect(heard[0]!.message).toMatch(/WAL checkpoint failed/);
+      expect(String((heard[0]!.err as Error).message)).toMatch(/not a database/);
+    }
+
+    // And the store goes on: a write and a read after it, with nothing more to report.
+    const reports = heard.length;
+    await store.tx((tx) => tx.insertInto('settings').values({ key: `warn.${randomHex(4)}`, value: 'x' }).execute());
+    expect(await settings()).toBe(before + 1);
+    expect(heard).toHaveLength(reports);
+  });
+});
