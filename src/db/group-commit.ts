@@ -34,6 +34,13 @@ export interface GroupOptions {
   /** A whole group that failed this way (deadlock, serialization) runs again. */
   retryable: (e: unknown) => boolean;
   /**
+   * A whole group that failed this way may have committed: the connection was lost, perhaps
+   * after its COMMIT was sent and before the answer came. Its jobs are not run again one by
+   * one (a payment could be made twice); each caller gets the error, and retries with its
+   * Idempotency-Key or reads what happened.
+   */
+  unknownOutcome?: (e: unknown) => boolean;
+  /**
    * Send the end of one job's savepoint and the start of the next as one statement text
    * (PostgreSQL's simple protocol takes several): one round trip per payment fewer. SQLite
    * prepares one statement at a time, and its calls do not leave the process anyway.
@@ -103,8 +110,8 @@ export class GroupCommitter {
       // First in line for the next group, now that this one's locks are gone.
       if (again.length) this.queue.unshift(...again);
     } catch (e) {
-      if (group.length === 1) {
-        group[0].reject(e);
+      if (group.length === 1 || this.opts.unknownOutcome?.(e)) {
+        for (const job of group) job.reject(e);
         return;
       }
       for (const job of group) await this.settle([job]);

@@ -70,6 +70,21 @@ pg.types.setTypeParser(20, (v: string) => {
 });
 
 /** A query waited CONNECTION_WAIT_MS for a database connection (overload, or a transaction waiting for itself). */
+/**
+ * The database could not be reached or dropped the connection: PostgreSQL shutting down or
+ * restarting (57P01 to 57P03), a connection exception (class 08), or the socket refused,
+ * reset or closed under the query. Nothing of a transaction it ended was committed unless its
+ * COMMIT had been answered, so the caller may retry (with its Idempotency-Key where it has one).
+ */
+export function isStoreUnreachable(e: unknown): boolean {
+  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    if (/^57P0[123]$/.test(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code)) return true;
+  }
+  return typeof message === 'string' && /^Connection terminated( unexpectedly| due to connection timeout)?$/.test(message);
+}
+
 export class ConnectionWaitError extends Error {
   readonly code = 'CONNECTION_WAIT';
   constructor(ms: number) {
@@ -314,6 +329,7 @@ async function openPostgres(url: string, schema: string, tuning: PgTuning, warn:
     maxGroup: tuning.maxGroup,
     minGroup: tuning.minGroup,
     retryable: (e) => RETRYABLE_PG.has((e as { code?: string })?.code ?? ''),
+    unknownOutcome: isStoreUnreachable,
     mergeBoundaries: true,
   });
   return storeOver(db, 'postgres', committer);

@@ -2,7 +2,7 @@ import FindMyWay from 'find-my-way';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { validationFailure } from './validation.ts';
 import { decodeMsg, DomainError, UnavailableError, ValidationError, type ErrorTree } from '../shared/errors.ts';
-import { ConnectionWaitError } from '../db/store.ts';
+import { ConnectionWaitError, isStoreUnreachable } from '../db/store.ts';
 import { InvariantError, moneyRefusal } from '../ledger/invariants.ts';
 import { t, type Locale } from '../shared/i18n.ts';
 
@@ -45,6 +45,8 @@ function toDomain(error: FastifyError | Error): DomainError | undefined {
   if (error instanceof DomainError) return error;
   // No database connection came free in time (MPANDCO_CONNECTION_WAIT_MS): busy, not broken.
   if (error instanceof ConnectionWaitError) return new UnavailableError('common.busy');
+  // The database restarting, failing over or out of reach: unavailable for a moment, not broken.
+  if (isStoreUnreachable(error)) return new UnavailableError('common.unavailable');
   if (error instanceof InvariantError) {
     return ValidationError.global(moneyRefusal(error) ?? 'common.bad_request');
   }
@@ -84,6 +86,7 @@ export function registerErrorHandling(app: FastifyInstance, renderWebError: WebE
     }
     if (domain.status >= 500) request.log.warn({ err: error }, 'service unavailable');
     if (error instanceof ConnectionWaitError) reply.header('retry-after', '1');
+    else if (isStoreUnreachable(error)) reply.header('retry-after', '5');
     const { status, body } = wireError(domain, request.locale);
     if (request.routeOptions.config?.oauth) {
       // A body the parser refused (malformed, too large, wrong type) is RFC 6749's invalid_request.

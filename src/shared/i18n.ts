@@ -49,6 +49,7 @@ export const commonMsg = defineMessages({
   'common.validation_failed': { es: 'Validation Failed', en: 'Validation Failed' },
   'common.internal': { es: 'Error interno. Intente de nuevo.', en: 'Internal error. Please try again.' },
   'common.busy': { es: 'El servicio está ocupado. Intente de nuevo en un momento.', en: 'The service is busy. Please try again in a moment.' },
+  'common.unavailable': { es: 'El servicio no está disponible en este momento. Intente de nuevo en unos segundos.', en: 'The service is unavailable at the moment. Please try again in a few seconds.' },
   'common.bad_request': { es: 'Solicitud inválida.', en: 'Bad request.' },
   'common.too_many': { es: 'Demasiadas solicitudes. Intente más tarde.', en: 'Too many requests. Try again later.' },
   'money.required': { es: 'El monto es obligatorio.', en: 'The amount is required.' },

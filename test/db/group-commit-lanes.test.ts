@@ -69,3 +69,52 @@ describe('groups at once', () => {
     expect(await Promise.all(done)).toEqual(['a', 'b', 'c', 'd']);
   });
 });
+
+describe('a group whose outcome is unknown', () => {
+  it('is not run again job by job: the connection was lost, perhaps after its COMMIT; each caller gets the error', async () => {
+    const ran: string[] = [];
+    const lost = Object.assign(new Error('Connection terminated unexpectedly'), { code: undefined });
+    let groups = 0;
+    const committer = new GroupCommitter({
+      begin: async (body) => {
+        groups++;
+        const out = await body({ executeQuery: async () => undefined } as unknown as Tx);
+        // The COMMIT went out; its answer never came.
+        if (groups === 1) throw lost;
+        return out;
+      },
+      lanes: 1, maxGroup: 10, retryable: () => false, unknownOutcome: (e) => e === lost, mergeBoundaries: true,
+    });
+    const job = (name: string) => committer.run(async () => {
+      ran.push(name);
+      return name;
+    });
+    const outcomes = await Promise.allSettled([job('a'), job('b'), job('c')]);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? o.reason : o.value))).toEqual([lost, lost, lost]);
+    // Each payment's work ran once: none is made a second time behind the caller's back.
+    expect(ran).toEqual(['a', 'b', 'c']);
+    expect(groups).toBe(1);
+    // The next group runs as usual.
+    expect(await job('d')).toBe('d');
+  });
+
+  it('any other failure of a whole group runs its jobs again one by one, so only the guilty one fails', async () => {
+    const ran: string[] = [];
+    let groups = 0;
+    const committer = new GroupCommitter({
+      begin: async (body) => {
+        groups++;
+        const out = await body({ executeQuery: async () => undefined } as unknown as Tx);
+        if (groups === 1) throw new Error('deferred credit refused');
+        return out;
+      },
+      lanes: 1, maxGroup: 10, retryable: () => false, unknownOutcome: () => false, mergeBoundaries: true,
+    });
+    const job = (name: string) => committer.run(async () => {
+      ran.push(name);
+      return name;
+    });
+    expect(await Promise.all([job('a'), job('b')])).toEqual(['a', 'b']);
+    expect(ran).toEqual(['a', 'b', 'a', 'b']);
+  });
+});
