@@ -69,7 +69,6 @@ pg.types.setTypeParser(20, (v: string) => {
   return n;
 });
 
-/** A query waited CONNECTION_WAIT_MS for a database connection (overload, or a transaction waiting for itself). */
 /**
  * The database could not be reached or dropped the connection: PostgreSQL shutting down or
  * restarting (57P01 to 57P03), a connection exception (class 08), or the socket refused,
@@ -85,6 +84,7 @@ export function isStoreUnreachable(e: unknown): boolean {
   return typeof message === 'string' && /^Connection terminated( unexpectedly| due to connection timeout)?$/.test(message);
 }
 
+/** A query waited CONNECTION_WAIT_MS for a database connection (overload, or a transaction waiting for itself). */
 export class ConnectionWaitError extends Error {
   readonly code = 'CONNECTION_WAIT';
   constructor(ms: number) {
