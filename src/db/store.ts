@@ -72,7 +72,7 @@ pg.types.setTypeParser(20, (v: string) => {
 /**
  * The database could not be reached or dropped the connection: PostgreSQL shutting down or
  * restarting (57P01 to 57P03), a connection exception (class 08), or the socket refused,
- * reset or closed under the query. Nothing of a transaction it ended was committed unless its
+ * reset or closed under the query (or before it, between two statements of a transaction). Nothing of a transaction it ended was committed unless its
  * COMMIT had been answered, so the caller may retry (with its Idempotency-Key where it has one).
  */
 export function isStoreUnreachable(e: unknown): boolean {
@@ -81,7 +81,9 @@ export function isStoreUnreachable(e: unknown): boolean {
     if (/^57P0[123]$/.test(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
     if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code)) return true;
   }
-  return typeof message === 'string' && /^Connection terminated( unexpectedly| due to connection timeout)?$/.test(message);
+  // The driver's own words: the socket ended, or a query on a connection that had lost it.
+  return typeof message === 'string'
+    && /^(Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable)$/.test(message);
 }
 
 /** A query waited CONNECTION_WAIT_MS for a database connection (overload, or a transaction waiting for itself). */
@@ -279,6 +281,35 @@ export async function openStore(cfg: StoreConfig, fileName: string, warn: StoreW
   });
 }
 
+const watched = new WeakSet<pg.PoolClient>();
+const lost = new WeakSet<pg.PoolClient>();
+
+/**
+ * A connection lost while checked out never goes back to the pool. The pool listens for a
+ * connection's 'error' only while it is idle: lost under a caller (between the statements of
+ * a transaction, say), its 'error' event had no listener and would end the process. And a
+ * backend ended under a query (57P01) fails the query before its socket's end is heard: the
+ * connection still looks usable when it is released, and the pool would hand it to the next
+ * caller, who would fail too. Each is marked lost here and released with an error, which
+ * makes the pool close it; the caller has its own error already (a 503, see errors.ts).
+ */
+function watchLoss(client: pg.PoolClient): pg.PoolClient {
+  if (!watched.has(client)) {
+    watched.add(client);
+    client.on('error', () => lost.add(client));
+    const query = client.query as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const result = query.apply(client, args);
+      if (result instanceof Promise) result.catch((e: unknown) => { if (isStoreUnreachable(e)) lost.add(client); });
+      return result;
+    };
+  }
+  const release = client.release;
+  // (Kysely passes a boolean: true for a connection it discards.)
+  client.release = (err?: Error | boolean) => release(err || (lost.has(client) ? new Error('PostgreSQL connection lost') : undefined));
+  return client;
+}
+
 async function openPostgres(url: string, schema: string, tuning: PgTuning, warn: StoreWarning): Promise<Store> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
   const boot = new pg.Client({ connectionString: url });
@@ -311,7 +342,7 @@ async function openPostgres(url: string, schema: string, tuning: PgTuning, warn:
   }));
   // A pool that found no free connection within CONNECTION_WAIT_MS fails as SQLite's wait does.
   const waiting = {
-    connect: () => pool.connect().catch((e: Error) => {
+    connect: () => pool.connect().then(watchLoss, (e: Error) => {
       throw e?.message === 'timeout exceeded when trying to connect' ? new ConnectionWaitError(CONNECTION_WAIT_MS) : e;
     }),
     end: () => pool.end(),

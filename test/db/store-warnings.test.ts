@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/db/store.ts';
+import { isStoreUnreachable, openStore, type Store } from '../../src/db/store.ts';
 import { randomHex } from '../../src/shared/ids.ts';
 import { DIALECT, dropSchema } from '../helpers/env.ts';
 
@@ -79,5 +79,71 @@ describe('what a store reports on its own', () => {
     await store.tx((tx) => tx.insertInto('settings').values({ key: `warn.${randomHex(4)}`, value: 'x' }).execute());
     expect(await settings()).toBe(before + 1);
     expect(heard).toHaveLength(reports);
+  });
+
+  it(`${DIALECT === 'postgres' ? 'never hands out again a connection whose backend was ended under a query' : 'serves the next statement at once after one that failed'}`, async () => {
+    const heard: string[] = [];
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpandco-warn-'));
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const schema = `t_${randomHex(6)}_lost`;
+    const store: Store = await openStore({ dataDir, databaseUrl: process.env.DATABASE_URL, pgSchema: schema }, 'store.sqlite', (m) => heard.push(m));
+    cleanups.push(async () => {
+      await store.close();
+      if (DIALECT === 'postgres') await dropSchema(schema);
+    });
+    const settings = () => store.db.selectFrom('settings').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    await settings();
+
+    if (DIALECT === 'postgres') {
+      // The query's error (57P01) reaches the caller before the socket's end does: the
+      // connection still looks queryable then, and the pool would give it to the next caller.
+      const tag = randomHex(6);
+      const sleeping = sql`select pg_sleep(10), ${tag}::text as tag`.execute(store.db).then(() => null, (e: unknown) => e);
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      try {
+        let ended = 0;
+        for (let i = 0; i < 100 && ended === 0; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+          ended = (await admin.query(
+            "select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and query like 'select pg_sleep(10), %'",
+            [`mpandco ${schema}`])).rows.length;
+        }
+        expect(ended).toBe(1);
+      } finally {
+        await admin.end();
+      }
+      const err = await sleeping;
+      expect((err as { code?: string }).code).toBe('57P01');
+      // At once, before the socket's end is heard: the next query gets a working connection.
+      await expect(settings()).resolves.toMatchObject({ n: expect.anything() });
+
+      // Lost between two statements of a transaction, the connection checked out: its 'error'
+      // event is heard (unheard, it would end the process), the transaction fails, nothing of
+      // it stays, and the next transaction gets a working connection.
+      const key = `lost.${randomHex(4)}`;
+      const failed = await store.tx(async (tx) => {
+        await tx.insertInto('settings').values({ key, value: 'x' }).execute();
+        const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx)).rows[0]!.pid;
+        const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await other.connect();
+        try {
+          await other.query('select pg_terminate_backend($1)', [pid]);
+        } finally {
+          await other.end();
+        }
+        await new Promise((r) => setTimeout(r, 300));
+        await tx.insertInto('settings').values({ key: `${key}.2`, value: 'x' }).execute();
+      }).then(() => null, (e: unknown) => e);
+      expect(isStoreUnreachable(failed)).toBe(true);
+      expect(await store.db.selectFrom('settings').select('key').where('key', 'like', `${key}%`).execute()).toEqual([]);
+      await store.tx((tx) => tx.insertInto('settings').values({ key, value: 'y' }).execute());
+      expect(await store.db.selectFrom('settings').select('value').where('key', '=', key).execute()).toEqual([{ value: 'y' }]);
+    } else {
+      const err = await sql`select * from no_such_table`.execute(store.db).then(() => null, (e: unknown) => e);
+      expect(String((err as Error).message)).toMatch(/no such table/);
+      await expect(settings()).resolves.toMatchObject({ n: expect.anything() });
+    }
+    expect(heard).toEqual([]);
   });
 });

@@ -27,6 +27,7 @@ beforeAll(async () => {
         if (kind === 'terminated') return sql`select pg_sleep(10), ${kind}::text as tag`.execute(ctx.store.db);
         const err = kind === 'refused' ? Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
           : kind === 'closed' ? new Error('Connection terminated unexpectedly')
+          : kind === 'unqueryable' ? new Error('Client has encountered a connection error and is not queryable')
             : kind === 'shutdown' ? Object.assign(new Error('the database system is shutting down'), { code: '57P03' })
               : kind === 'link' ? Object.assign(new Error('connection failure'), { code: '08006' })
                 : Object.assign(new Error('duplicate key'), { code: '23505' });
@@ -80,7 +81,7 @@ describe('no database connection in time', () => {
 
 describe('the database out of reach (restarting, failing over, a connection ended under a query)', () => {
   it('answers 503 with Retry-After in the documented format, Spanish first; any other database error stays a 500', async () => {
-    for (const kind of ['refused', 'closed', 'shutdown', 'link']) {
+    for (const kind of ['refused', 'closed', 'unqueryable', 'shutdown', 'link']) {
       const r = await fetch(`${s.baseUrl}/test/unreachable?kind=${kind}`);
       expect(r.status, kind).toBe(503);
       expect(r.headers.get('retry-after'), kind).toBe('5');
