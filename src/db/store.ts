@@ -69,18 +69,28 @@ pg.types.setTypeParser(20, (v: string) => {
   return n;
 });
 
+const STORE_ERROR = Symbol('mpandco.storeError');
+
+/** Marks an error as raised by the PostgreSQL driver for the store (a query, or a connection wanted). */
+export function asStoreError<E>(e: E): E {
+  if (e !== null && typeof e === 'object') (e as Record<symbol, unknown>)[STORE_ERROR] = true;
+  return e;
+}
+
 /**
  * The database could not be reached or dropped the connection: PostgreSQL shutting down or
- * restarting (57P01 to 57P03), a connection exception (class 08), or the socket refused,
- * reset or closed under the query (or before it, between two statements of a transaction). Nothing of a transaction it ended was committed unless its
- * COMMIT had been answered, so the caller may retry (with its Idempotency-Key where it has one).
+ * restarting (57P01 to 57P03), a connection exception (class 08), or, raised by the store's
+ * driver, the socket refused, reset or closed under a query (or before it, between two
+ * statements of a transaction). The same socket codes from anything else (an outbound call
+ * that let its error escape) are not the database, and stay what they are. Nothing of a
+ * transaction it ended was committed unless its COMMIT had been answered, so the caller may
+ * retry (with its Idempotency-Key where it has one).
  */
 export function isStoreUnreachable(e: unknown): boolean {
   const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code === 'string') {
-    if (/^57P0[123]$/.test(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
-    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code)) return true;
-  }
+  if (typeof code === 'string' && (/^57P0[123]$/.test(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  if (!(e as Record<symbol, unknown> | null)?.[STORE_ERROR]) return false;
+  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code)) return true;
   // The driver's own words: the socket ended, or a query on a connection that had lost it.
   return typeof message === 'string'
     && /^(Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable)$/.test(message);
@@ -300,7 +310,8 @@ function watchLoss(client: pg.PoolClient): pg.PoolClient {
     const query = client.query as (...args: unknown[]) => unknown;
     (client as { query: unknown }).query = (...args: unknown[]) => {
       const result = query.apply(client, args);
-      if (result instanceof Promise) result.catch((e: unknown) => { if (isStoreUnreachable(e)) lost.add(client); });
+      // (This handler runs before the caller's: the error is marked before anyone reads it.)
+      if (result instanceof Promise) result.catch((e: unknown) => { if (isStoreUnreachable(asStoreError(e))) lost.add(client); });
       return result;
     };
   }
@@ -343,7 +354,7 @@ async function openPostgres(url: string, schema: string, tuning: PgTuning, warn:
   // A pool that found no free connection within CONNECTION_WAIT_MS fails as SQLite's wait does.
   const waiting = {
     connect: () => pool.connect().then(watchLoss, (e: Error) => {
-      throw e?.message === 'timeout exceeded when trying to connect' ? new ConnectionWaitError(CONNECTION_WAIT_MS) : e;
+      throw e?.message === 'timeout exceeded when trying to connect' ? new ConnectionWaitError(CONNECTION_WAIT_MS) : asStoreError(e);
     }),
     end: () => pool.end(),
   };

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionWaitError } from '../../src/db/store.ts';
+import { asStoreError, ConnectionWaitError } from '../../src/db/store.ts';
 import { idempotent } from '../../src/http/idempotency.ts';
 import { authenticateApi, idempotencyScope } from '../../src/oauth/bearer.ts';
 import { registerItem } from '../../src/payouts/payout.service.ts';
@@ -25,12 +25,17 @@ beforeAll(async () => {
       app.get('/test/unreachable', async (request) => {
         const kind = (request.query as { kind: string }).kind;
         if (kind === 'terminated') return sql`select pg_sleep(10), ${kind}::text as tag`.execute(ctx.store.db);
-        const err = kind === 'refused' ? Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
-          : kind === 'closed' ? new Error('Connection terminated unexpectedly')
-          : kind === 'unqueryable' ? new Error('Client has encountered a connection error and is not queryable')
-            : kind === 'shutdown' ? Object.assign(new Error('the database system is shutting down'), { code: '57P03' })
-              : kind === 'link' ? Object.assign(new Error('connection failure'), { code: '08006' })
-                : Object.assign(new Error('duplicate key'), { code: '23505' });
+        // As the store's driver raises them (marked so by the store), and PostgreSQL's own codes.
+        const errors: Record<string, () => Error> = {
+          refused: () => asStoreError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })),
+          closed: () => asStoreError(new Error('Connection terminated unexpectedly')),
+          unqueryable: () => asStoreError(new Error('Client has encountered a connection error and is not queryable')),
+          shutdown: () => Object.assign(new Error('the database system is shutting down'), { code: '57P03' }),
+          link: () => Object.assign(new Error('connection failure'), { code: '08006' }),
+          // The same socket error from an outbound call (not the database), and a plain database error.
+          outbound: () => Object.assign(new Error('connect ECONNREFUSED 203.0.113.7:443'), { code: 'ECONNREFUSED' }),
+        };
+        const err = (errors[kind] ?? (() => Object.assign(new Error('duplicate key'), { code: '23505' })))();
         throw err;
       });
       app.post('/test/busy-then-register', async (request, reply) => {
@@ -89,9 +94,11 @@ describe('the database out of reach (restarting, failing over, a connection ende
     }
     const en = await fetch(`${s.baseUrl}/test/unreachable?kind=closed`, { headers: { 'accept-language': 'en' } });
     expect(await en.json()).toEqual({ code: 503, message: 'The service is unavailable at the moment. Please try again in a few seconds.' });
-    const other = await fetch(`${s.baseUrl}/test/unreachable?kind=other`);
-    expect(other.status).toBe(500);
-    expect(other.headers.get('retry-after')).toBeNull();
+    for (const kind of ['outbound', 'other']) {
+      const other = await fetch(`${s.baseUrl}/test/unreachable?kind=${kind}`);
+      expect(other.status, kind).toBe(500);
+      expect(other.headers.get('retry-after'), kind).toBeNull();
+    }
   });
 
   it(`${DIALECT === 'postgres' ? 'a query whose PostgreSQL backend is ended under it' : 'on SQLite, a query of the store'} answers ${DIALECT === 'postgres' ? '503, and the next call is served' : 'normally (no connection to lose)'}`, async () => {
