@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -145,5 +146,56 @@ describe('what a store reports on its own', () => {
       await expect(settings()).resolves.toMatchObject({ n: expect.anything() });
     }
     expect(heard).toEqual([]);
+  });
+  it(`${DIALECT === 'postgres' ? 'takes a connection refused when its pool opens one for the database out of reach' : 'never takes a SQLite error for the database out of reach'}`, async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpandco-warn-'));
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    if (DIALECT !== 'postgres') {
+      const store = await openStore({ dataDir, pgSchema: 'unused' }, 'store.sqlite', () => {});
+      cleanups.push(() => store.close());
+      const err = await sql`select * from no_such_table`.execute(store.db).then(() => null, (e: unknown) => e);
+      expect(String((err as Error).message)).toMatch(/no such table/);
+      expect(isStoreUnreachable(err)).toBe(false);
+      return;
+    }
+    // The store reaches PostgreSQL through a relay that then stops: its connections end and
+    // the next one it opens is refused, as when the server is down.
+    const target = new URL(process.env.DATABASE_URL!);
+    const sockets = new Set<net.Socket>();
+    const relay = net.createServer((inbound) => {
+      const outbound = net.connect(Number(target.port || 5432), target.hostname);
+      for (const sock of [inbound, outbound]) {
+        sockets.add(sock);
+        sock.on('error', () => {});
+        sock.on('close', () => sockets.delete(sock));
+      }
+      inbound.pipe(outbound).pipe(inbound);
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const port = (relay.address() as net.AddressInfo).port;
+    const url = new URL(target.href);
+    url.hostname = '127.0.0.1';
+    url.port = String(port);
+    const schema = `t_${randomHex(6)}_refused`;
+    const heard: string[] = [];
+    const store: Store = await openStore({ dataDir, databaseUrl: url.href, pgSchema: schema }, 'store.sqlite', (m) => heard.push(m));
+    cleanups.push(async () => {
+      await store.close();
+      await dropSchema(schema);
+    });
+    await store.db.selectFrom('settings').select('key').limit(1).execute();
+
+    await new Promise<void>((r) => {
+      relay.close(() => r());
+      for (const sock of sockets) sock.destroy();
+    });
+    // Every idle connection's loss is heard first, so the next query has to open one.
+    await until(() => heard.length > 0 && sockets.size === 0);
+    await new Promise((r) => setTimeout(r, 100));
+    const err = await store.db.selectFrom('settings').select('key').limit(1).execute().then(() => null, (e: unknown) => e);
+    expect((err as { code?: string }).code).toBe('ECONNREFUSED');
+    expect(isStoreUnreachable(err)).toBe(true);
+    // The same error raised by anything but the store is not the database.
+    expect(isStoreUnreachable(Object.assign(new Error((err as Error).message), { code: 'ECONNREFUSED' }))).toBe(false);
   });
 });
