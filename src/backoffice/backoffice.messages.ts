@@ -10,6 +10,7 @@ export const backofficeMsg = defineMessages({
   'bo.nav_codes': { es: 'Códigos', en: 'Codes' },
   'bo.nav_lookup': { es: 'Buscar', en: 'Look up' },
   'bo.nav_ledger': { es: 'Libro mayor', en: 'Ledger' },
+  'bo.nav_queues': { es: 'Colas', en: 'Queues' },
   'bo.nav_audit': { es: 'Auditoría', en: 'Audit log' },
   'bo.operator': { es: 'Operador', en: 'Operator' },
   'bo.env_production': { es: 'Producción', en: 'Production' },

@@ -6,6 +6,7 @@ import { doc, intOf, text } from '../shared/input.ts';
 import { lookup } from './lookup.service.ts';
 import { lastVerification, ledgerTotals, runVerification } from './ledger-admin.service.ts';
 import { checkCodesRequest, issueOperatorCodes, recentCodes } from './operators.service.ts';
+import { DEFAULT_LATE_AFTER_MS, formatAge, queueBacklog } from './queues.service.ts';
 import { emptyForm, formView } from '../onboarding/form-view.ts';
 import { boPage } from './bo-page.ts';
 import { setFlash, takeFlash } from '../web/flash.ts';
@@ -53,6 +54,12 @@ export async function registerBoTools(op: FastifyInstance, ctx: Ctx): Promise<vo
   op.post('/ledger/verify', post, async (request, reply) => {
     await runVerification(ctx.store, actorOf(request), ctx.clock.now());
     return reply.redirect('/backoffice/ledger', 303);
+  });
+
+  // What each background loop has due and how long the oldest item has waited (also: mpandco queues).
+  op.get('/queues', WEB, async (request, reply) => {
+    const queues = await queueBacklog(ctx.store.db, ctx.clock.now());
+    return boPage(request, reply, 'bo-queues', { queues, age: formatAge, lateMin: DEFAULT_LATE_AFTER_MS / 60_000 });
   });
 
   op.get('/audit', WEB, async (request, reply) => {

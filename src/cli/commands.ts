@@ -2,6 +2,7 @@ import { parseEnvList, ConfigError, ENV_NAMES } from '../config/config.ts';
 import cluster from 'node:cluster';
 import { serve, serveCluster } from '../server.ts';
 import { verifyLedger } from '../ledger/verify.ts';
+import { DEFAULT_LATE_AFTER_MS, formatAge, queueBacklog } from '../backoffice/queues.service.ts';
 import { createMerchant, createPayer } from '../sandbox/demo.ts';
 import { issueCodes } from '../onboarding/codes.service.ts';
 import { parseMoney, formatExactMinor } from '../shared/money.ts';
@@ -10,6 +11,17 @@ import { translateTree } from '../http/errors.ts';
 import { envArg, output, parse, withEnv } from './args.ts';
 import { UsageError, type Command } from './command.ts';
 import { REGISTRY } from './registry.ts';
+
+/** --env sandbox, production or both (the default): the environments a command reads. */
+function envList(value: unknown) {
+  if (value === undefined) return [...ENV_NAMES];
+  try {
+    return parseEnvList(String(value));
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+}
 
 export const COMMANDS: Record<string, Command> = {
   serve: {
@@ -69,7 +81,7 @@ export const COMMANDS: Record<string, Command> = {
     async run(argv) {
       const { values, positionals } = parse(argv, { env: { type: 'string' } });
       if (positionals[0] !== 'verify') throw new UsageError('unknown ledger command; try: ledger verify');
-      const envs = values.env ? [envArg(values.env, 'sandbox')] : [...ENV_NAMES];
+      const envs = envList(values.env);
       let failed = false;
       const reports = [];
       for (const env of envs) {
@@ -83,6 +95,36 @@ export const COMMANDS: Record<string, Command> = {
       }
       if (values.json) output(true, reports);
       return failed ? 1 : 0;
+    },
+  },
+
+  queues: {
+    usage: REGISTRY.queues.usage,
+    async run(argv) {
+      const { values } = parse(argv, { env: { type: 'string' }, 'late-after': { type: 'string' } });
+      const lateText = values['late-after'] as string | undefined;
+      if (lateText !== undefined && (!/^\d{1,7}$/.test(lateText) || Number(lateText) < 1)) {
+        throw new UsageError(`--late-after must be a number of seconds from 1 to 9999999, got "${lateText}"`);
+      }
+      const lateAfterMs = lateText === undefined ? DEFAULT_LATE_AFTER_MS : Number(lateText) * 1000;
+      const envs = envList(values.env);
+      let late = false;
+      const reports = [];
+      for (const env of envs) {
+        const queues = await withEnv(env, values['data-dir'] as string | undefined, (ctx) => queueBacklog(ctx.store.db, ctx.clock.now(), lateAfterMs));
+        reports.push({ env, queues });
+        late ||= queues.some((q) => q.late);
+        if (!values.json) {
+          process.stdout.write(`${env}:\n`);
+          for (const q of queues) {
+            const oldest = q.due > 0 ? `, oldest due ${formatAge(q.oldestAgeMs)} ago` : '';
+            const failed = q.failed === null ? '' : `, ${q.failed} given up`;
+            process.stdout.write(`  ${q.queue.padEnd(10)} ${String(q.due).padStart(6)} due${oldest}${failed}${q.late ? '  LATE' : ''}\n`);
+          }
+        }
+      }
+      if (values.json) output(true, reports);
+      return late ? 1 : 0;
     },
   },
 

@@ -22,6 +22,7 @@ export const REGISTRY: Record<string, Entry> = {
   },
   migrate: { usage: 'migrate [--env sandbox|production|both] [--data-dir DIR]', load: fromCommands('migrate') },
   ledger: { usage: 'ledger verify [--env sandbox|production|both] [--json]', load: fromCommands('ledger') },
+  queues: { usage: 'queues [--env sandbox|production|both] [--late-after SECONDS] [--json]', load: fromCommands('queues') },
   sandbox: {
     usage: 'sandbox merchant [--json] | sandbox payer [--balance AMOUNT] [--count N] [--json] | sandbox clock advance DURATION|show|reset --account USERNAME [--json]',
     load: fromCommands('sandbox'),

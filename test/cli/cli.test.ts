@@ -104,6 +104,10 @@ describe('the mpandco command', () => {
     const ok = await runCli(['ledger', 'verify'], te.childEnv);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/sandbox: OK/);
+    // --env takes what the usage line names: sandbox, production or both.
+    const both = await runCli(['ledger', 'verify', '--env', 'both'], te.childEnv);
+    expect(both.code).toBe(0);
+    expect(both.stdout).toMatch(/^sandbox: OK.*\nproduction: OK/s);
     const wallet = await te.ctx.store.db.selectFrom('digital_accounts').select(['id', 'balance_minor']).where('kind', '=', 'wallet')
       .where('balance_minor', '>', 0).executeTakeFirstOrThrow();
     await te.ctx.store.autocommit.updateTable('digital_accounts').set({ balance_minor: Number(wallet.balance_minor) + 1 }).where('id', '=', wallet.id).execute();

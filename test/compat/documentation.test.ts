@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addTestFunds } from '../../src/sandbox/funds.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { get, phpQuery, postForm } from '../helpers/http.ts';
-import { approveAs, merchantWithToken, payer, saleDoc, type Merchant } from '../payment-intents/fixtures.ts';
+import { approveAs, fundedMerchant, payer, saleDoc, type Merchant } from '../payment-intents/fixtures.ts';
 
 // The original documentation (jeac-corp/mpandco-api) writes paths and headers in ways the
 // original server accepted: `.json` optional, `show?id=` in its _links, `request.json` to
@@ -14,11 +13,7 @@ describe('paths and headers as the documentation writes them', () => {
   const url = (p: string) => `${s.baseUrl}${p}`;
   beforeAll(async () => {
     s = await testServer();
-    m = await merchantWithToken(s);
-    await s.ctx.store.tx(async (tx) => {
-      const acct = await tx.selectFrom('digital_accounts').select('id').where('handle', '=', m.digital_account).executeTakeFirstOrThrow();
-      await addTestFunds(tx, acct.id, 1_000_00, s.clock.now());
-    });
+    m = await fundedMerchant(s, 1_000_00);
   });
   afterAll(async () => s.close());
 

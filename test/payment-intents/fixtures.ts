@@ -1,4 +1,5 @@
 import { issueTokens } from '../../src/oauth/tokens.ts';
+import { addTestFunds } from '../../src/sandbox/funds.ts';
 import { createMerchant, createPayer, type MerchantCreds, type PayerCreds } from '../../src/sandbox/demo.ts';
 import type { TestServer } from '../helpers/env.ts';
 import { bearer, get, postForm, phpQuery, type Res } from '../helpers/http.ts';
@@ -15,6 +16,16 @@ export async function merchantWithToken(s: TestServer, fixed?: Parameters<typeof
     appId: m.app_id, userId: m.user_id, secretVersion: 1, nowMs: s.clock.now(), accessTtlSec: 3600, refreshIdleSec: 86_400,
   });
   return { ...m, token: t.access_token, auth: bearer(t.access_token) };
+}
+
+/** A merchant with a token and this much test money in its digital account. */
+export async function fundedMerchant(s: TestServer, minor: number): Promise<Merchant> {
+  const m = await merchantWithToken(s);
+  await s.ctx.store.tx(async (tx) => {
+    const acct = await tx.selectFrom('digital_accounts').select('id').where('handle', '=', m.digital_account).executeTakeFirstOrThrow();
+    await addTestFunds(tx, acct.id, minor, s.clock.now());
+  });
+  return m;
 }
 
 export const payer = (s: TestServer, balanceMinor: number, fixed?: Parameters<typeof createPayer>[2]): Promise<PayerCreds> =>
