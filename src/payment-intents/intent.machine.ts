@@ -216,7 +216,10 @@ export async function execute(
   // Everything from here on only writes: one batch, one statement on PostgreSQL (src/db/write-batch.ts).
   const batch = new WriteBatch(tx);
   const payments = await executeIntentPayment(tx, row, payer, nowMs, batch);
-  const { row: next, done } = await write(tx, row, 'execute', nowMs, payer.userId, batch);
+  // A sale names its payer when authorized: the UPDATE leaves an unchanged payer out of its SET,
+  // so that SQLite does not rewrite that index entry (and its page) of every payment.
+  const newPayer = row.payer_user_id === payer.userId ? undefined : payer.userId;
+  const { row: next, done } = await write(tx, row, 'execute', nowMs, newPayer, batch);
   await emit(tx, next, 'execute', nowMs, app, payments, batch);
   const txns = parseTransactions(row.transactions_json);
   for (const p of payments) {
