@@ -1,6 +1,35 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 
-export const newId = (): string => randomUUID();
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const RANDOM_PER_ID = 10;
+const pool = Buffer.alloc(RANDOM_PER_ID * 512);
+let poolAt = pool.length;
+let prefixMs = -1;
+let prefix = '';
+
+/**
+ * A new row id: a UUID of version 7 (RFC 9562), the millisecond it was made followed by 74
+ * random bits. Ids made close in time sort together, so a table's primary-key index grows
+ * at its end: a group of payments writes a few index pages instead of one random page per
+ * row, and the write-ahead log of either database shrinks with it. The time it carries is no
+ * secret (every object shows when it was created); the random bits keep ids unguessable.
+ */
+export function newId(ms = Date.now()): string {
+  if (poolAt + RANDOM_PER_ID > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const r = poolAt;
+  poolAt += RANDOM_PER_ID;
+  if (ms !== prefixMs) {
+    const t = ms.toString(16).padStart(12, '0');
+    prefix = `${t.slice(0, 8)}-${t.slice(8, 12)}-7`;
+    prefixMs = ms;
+  }
+  let id = `${prefix}${HEX[pool[r] & 0x0f][1]}${HEX[pool[r + 1]]}-${HEX[0x80 | (pool[r + 2] & 0x3f)]}${HEX[pool[r + 3]]}-`;
+  for (let i = 4; i < RANDOM_PER_ID; i++) id += HEX[pool[r + i]];
+  return id;
+}
 
 const ALNUM = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
