@@ -73,10 +73,14 @@ export async function dropBenchSchema(prefix: string): Promise<void> {
   await client.end();
 }
 
-/** CPU time (user + system, seconds) of this machine's processes, by group, read from /proc (Linux). */
-function cpuByGroup(): Map<string, number> {
+/**
+ * CPU time (user + system, seconds) and bytes written to storage (`write_bytes`: the pages a
+ * process dirtied, its database log and checkpoints included) of this machine's processes, by
+ * group, read from /proc (Linux).
+ */
+function cpuByGroup(): Map<string, { cpu: number; written: number }> {
   const tick = 100; // USER_HZ: 100 on Linux
-  const out = new Map<string, number>();
+  const out = new Map<string, { cpu: number; written: number }>();
   let pids: string[];
   try {
     pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p));
@@ -92,7 +96,8 @@ function cpuByGroup(): Map<string, number> {
           : comm.startsWith('postgres') || cmd.startsWith('postgres:') ? 'PostgreSQL' : undefined;
       if (!group) continue;
       const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      out.set(`${group}\t${pid}`, (Number(f[11]) + Number(f[12])) / tick);
+      const io = /^write_bytes: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'));
+      out.set(`${group}\t${pid}`, { cpu: (Number(f[11]) + Number(f[12])) / tick, written: Number(io?.[1] ?? 0) });
     } catch {
       // the process ended meanwhile
     }
@@ -106,9 +111,12 @@ function cpuByGroup(): Map<string, number> {
  * of a window of `windowMs`. Gives, per group, the cores used and the milliseconds per unit;
  * with `commits` (PostgreSQL's committed transactions), how many the window saw.
  */
-export async function cpuPerUnit(count: () => Promise<number>, delayMs: number, windowMs: number, commits?: () => Promise<number>) {
+export async function cpuPerUnit(
+  count: () => Promise<number>, delayMs: number, windowMs: number, commits?: () => Promise<number>, walBytes?: () => Promise<number>,
+) {
   await new Promise((r) => setTimeout(r, delayMs));
   const c0 = await commits?.();
+  const w0 = await walBytes?.();
   const n0 = await count();
   const a = cpuByGroup();
   const t0 = performance.now();
@@ -117,13 +125,18 @@ export async function cpuPerUnit(count: () => Promise<number>, delayMs: number, 
   const seconds = (performance.now() - t0) / 1000;
   const units = (await count()) - n0;
   const committed = commits && c0 !== undefined ? (await commits()) - c0 : undefined;
-  const used = new Map<string, number>();
+  const wal = walBytes && w0 !== undefined ? (await walBytes()) - w0 : undefined;
+  const used = new Map<string, { cpu: number; written: number }>();
   for (const [key, t] of b) {
     const group = key.split('\t')[0]!;
-    used.set(group, (used.get(group) ?? 0) + t - (a.get(key) ?? 0));
+    const before = a.get(key) ?? { cpu: 0, written: 0 };
+    const sum = used.get(group) ?? { cpu: 0, written: 0 };
+    used.set(group, { cpu: sum.cpu + t.cpu - before.cpu, written: sum.written + t.written - before.written });
   }
   return {
-    seconds, units, committed,
-    groups: [...used].map(([group, cpu]) => ({ group, cores: cpu / seconds, msPerUnit: units ? (cpu * 1000) / units : NaN })),
+    seconds, units, committed, walKbPerUnit: wal !== undefined && units ? wal / 1024 / units : undefined,
+    groups: [...used].map(([group, u]) => ({
+      group, cores: u.cpu / seconds, msPerUnit: units ? (u.cpu * 1000) / units : NaN, kbWrittenPerUnit: units ? u.written / 1024 / units : NaN,
+    })),
   };
 }

@@ -4,7 +4,8 @@
 // Usage: node --import tsx bench/scale.ts [--shops 1 --payers 1000 --workers 2 --nodes 1 --duration 10 --connections 50
 //   --executions 20000 --cpu --cpu-prof DIR] [--compare 'VAR=value ...' --compare 'VAR=value ...' --repeat N]
 // (DATABASE_URL=... for PostgreSQL). Prints a Markdown table; bench/README.md keeps the figures. With --cpu (Linux), the CPU
-// time of the servers, PostgreSQL and this process over 10 s of the executions (from the 3rd second), per payment.
+// time of the servers, PostgreSQL and this process over 10 s of the executions (from the 3rd second), per payment, with
+// the bytes the servers and PostgreSQL wrote to storage and, on PostgreSQL, the WAL it generated.
 //
 // --compare runs each setting in turn, --repeat times (A B A B ...), every run on fresh data with its own
 // bare route, and ends with each setting's runs and medians: on a machine whose speed drifts, settings
@@ -57,7 +58,9 @@ const settings: Setting[] = (values.compare ?? ['']).map((text) => {
   return { label: text.trim() || 'as built', env };
 });
 
-type Run = { setting: Setting; bare: Row; execute: Row; cpuLine: string; msPerPayment?: number; perCommit?: number; verify: boolean };
+type Run = {
+  setting: Setting; bare: Row; execute: Row; cpuLine: string; msPerPayment?: number; kbPerPayment?: number; walKb?: number; perCommit?: number; verify: boolean;
+};
 
 /** One run: fresh shops, payers and sales in a schema of its own, the bare route, then the executions. */
 async function runOnce(setting: Setting, n: number): Promise<Run> {
@@ -130,7 +133,11 @@ async function runOnce(setting: Setting, n: number): Promise<Run> {
     const commits = STORE === 'postgres'
       ? async () => Number((await sql<{ n: string }>`select xact_commit as n from pg_stat_database where datname = current_database()`.execute(ctx.store.db)).rows[0].n)
       : undefined;
-    const cpu = values.cpu ? cpuPerUnit(paid, 3_000, 10_000, commits) : undefined;
+    // PostgreSQL's write-ahead log: bytes written since the server started (every database's).
+    const walBytes = STORE === 'postgres'
+      ? async () => Number((await sql<{ b: string }>`select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text as b`.execute(ctx.store.db)).rows[0].b)
+      : undefined;
+    const cpu = values.cpu ? cpuPerUnit(paid, 3_000, 10_000, commits, walBytes) : undefined;
     const runs = await Promise.all(ports.map((port, k) => {
       const mine = sales.slice(k * share, (k + 1) * share);
       let next = 0;
@@ -154,18 +161,24 @@ async function runOnce(setting: Setting, n: number): Promise<Run> {
     };
     let cpuLine = '';
     let msPerPayment: number | undefined;
+    let kbPerPayment: number | undefined;
+    let walKb: number | undefined;
     let perCommit: number | undefined;
     if (cpu) {
       const c = await cpu;
       msPerPayment = c.groups.reduce((t, g) => t + (g.group === 'load generator' ? 0 : g.msPerUnit), 0);
+      kbPerPayment = c.groups.reduce((t, g) => t + (g.group === 'load generator' ? 0 : g.kbWrittenPerUnit), 0);
       perCommit = c.committed ? c.units / c.committed : undefined;
       cpuLine = `CPU per payment over ${c.seconds.toFixed(1)} s of the executions (${c.units} payments, ${Math.round(c.units / c.seconds)}/s): ${
-        c.groups.map((g) => `${g.group} ${g.msPerUnit.toFixed(2)} ms (${g.cores.toFixed(2)} cores)`).join(', ')}${
-        c.committed ? `; ${c.committed} commits, ${perCommit!.toFixed(1)} payments a commit` : ''}\n`;
+        c.groups.map((g) => `${g.group} ${g.msPerUnit.toFixed(2)} ms (${g.cores.toFixed(2)} cores${
+          g.group === 'load generator' ? '' : `, ${g.kbWrittenPerUnit.toFixed(1)} KB written`})`).join(', ')}${
+        c.committed ? `; ${c.committed} commits, ${perCommit!.toFixed(1)} payments a commit` : ''}${
+        c.walKbPerUnit !== undefined ? `; PostgreSQL's WAL ${c.walKbPerUnit.toFixed(1)} KB a payment` : ''}\n`;
+      walKb = c.walKbPerUnit;
     }
     const report = await verifyLedger(ctx.store.db);
     process.stderr.write(`ledger verify: ${report.ok ? 'OK' : JSON.stringify(report.violations.slice(0, 3))}\n`);
-    return { setting, bare: bareRow, execute, cpuLine, msPerPayment, perCommit, verify: report.ok };
+    return { setting, bare: bareRow, execute, cpuLine, msPerPayment, kbPerPayment, walKb, perCommit, verify: report.ok };
   } finally {
     bare?.child.kill();
     for (const node of nodes) node.child.kill('SIGTERM');
@@ -191,11 +204,11 @@ if (done.length === 1) {
   out += `${table([done[0]!.bare, done[0]!.execute])}\n${done[0]!.cpuLine ? `\n${done[0]!.cpuLine}` : ''}`;
 } else {
   out += `${done[0]!.execute.name}, ${settings.length} setting(s) in alternation, ${REPEAT} round(s)\n\n`;
-  out += '| run | setting | bare req/s | execute req/s | p50 ms | p99 ms | non-2xx | payments a commit | CPU ms a payment (servers + database) | verify |\n';
-  out += '|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n';
+  out += '| run | setting | bare req/s | execute req/s | p50 ms | p99 ms | non-2xx | payments a commit | CPU ms a payment (servers + database) | KB written a payment (servers + database) | WAL of PostgreSQL, KB a payment | verify |\n';
+  out += '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n';
   done.forEach((r, i) => {
     out += `| ${i + 1} | ${r.setting.label} | ${r.bare.rps} | ${r.execute.rps} | ${r.execute.p50} | ${r.execute.p99} | ${r.execute.non2xx + r.execute.errors} | ${
-      r.perCommit?.toFixed(1) ?? ''} | ${r.msPerPayment?.toFixed(2) ?? ''} | ${r.verify ? 'OK' : 'FAILED'} |\n`;
+      r.perCommit?.toFixed(1) ?? ''} | ${r.msPerPayment?.toFixed(2) ?? ''} | ${r.kbPerPayment?.toFixed(1) ?? ''} | ${r.walKb?.toFixed(1) ?? ''} | ${r.verify ? 'OK' : 'FAILED'} |\n`;
   });
   out += '\n| setting | runs | execute req/s, each | median | median p99 ms | median execute ÷ bare |\n|---|---:|---|---:|---:|---:|\n';
   for (const s of settings) {
