@@ -9,8 +9,15 @@ export interface Loop {
   scheduled(): boolean;
 }
 
-/** Runs `pass` every `intervalMs` (real time), the first at once, until stopped. */
-export function pollLoop(ctx: Ctx, name: string, intervalMs: number, pass: () => Promise<unknown>): Loop {
+/**
+ * Runs `pass` every `intervalMs` (real time), the first at once, until stopped. When `again`
+ * says of a pass's result that more work is waiting (it took a whole batch), the next pass
+ * starts at once instead: a backlog drains batch after batch, each in its own transaction,
+ * with the event loop free between them.
+ */
+export function pollLoop<R>(
+  ctx: Ctx, name: string, intervalMs: number, pass: () => Promise<R>, opts: { again?: (result: R) => boolean } = {},
+): Loop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -18,15 +25,17 @@ export function pollLoop(ctx: Ctx, name: string, intervalMs: number, pass: () =>
   const tick = () => {
     timer = undefined;
     running = (async () => {
+      let more = false;
       try {
-        await pass();
+        const result = await pass();
+        more = opts.again?.(result) ?? false;
       } catch (e) {
         ctx.log.error({ err: e, worker: name }, 'background pass failed');
       }
       const done = waiters;
       waiters = [];
       for (const w of done) w();
-      if (!stopped) timer = setTimeout(tick, intervalMs);
+      if (!stopped) timer = setTimeout(tick, more ? 0 : intervalMs);
     })();
   };
   timer = setTimeout(tick, 0);

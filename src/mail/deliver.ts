@@ -5,6 +5,9 @@ import { transportFor } from './transport.ts';
 
 /** Longer than any SMTP exchange, so a lease never ends while its message is being sent. */
 export const MAIL_LEASE_MS = 120_000;
+/** Messages a pass marks kept at once when nothing leaves (one UPDATE), and sends one by one over SMTP. */
+export const STORED_BATCH = 500;
+export const SEND_BATCH = 20;
 
 export interface MailReport {
   sent: number;
@@ -12,6 +15,8 @@ export interface MailReport {
   failed: number;
   /** Due messages another worker held. */
   skipped: number;
+  /** The pass took a whole batch: more may be due at once (the worker passes again without waiting). */
+  full: boolean;
 }
 
 /**
@@ -23,7 +28,7 @@ export async function deliverMail(ctx: Ctx, opts: { workerId?: string; limit?: n
   const workerId = opts.workerId ?? defaultWorkerId();
   const db = ctx.store.autocommit;
   const now = ctx.clock.now();
-  const report: MailReport = { sent: 0, retrying: 0, failed: 0, skipped: 0 };
+  const report: MailReport = { sent: 0, retrying: 0, failed: 0, skipped: 0, full: false };
   const transport = transportFor(ctx);
   if (transport.name === 'stored') {
     // Nothing leaves: the outbox is the mailbox. One statement marks a whole pass kept,
@@ -32,17 +37,19 @@ export async function deliverMail(ctx: Ctx, opts: { workerId?: string; limit?: n
     // over the same messages in different orders would otherwise deadlock.
     const due = db.selectFrom('mail_outbox').select('id')
       .where('status', '=', 'pending').where('next_attempt_at', '<=', now).where('locked_until', '<', now)
-      .orderBy('next_attempt_at').orderBy('id').limit(opts.limit ?? 500)
+      .orderBy('next_attempt_at').orderBy('id').limit(opts.limit ?? STORED_BATCH)
       .$if(ctx.store.dialect === 'postgres', (q) => q.forUpdate().skipLocked());
     const r = await db.updateTable('mail_outbox')
       .set((eb) => ({ status: 'sent', transport: 'stored', sent_at: now, attempts: eb('attempts', '+', 1) }))
       .where('id', 'in', due).where('status', '=', 'pending').executeTakeFirst();
     report.sent = Number(r.numUpdatedRows);
+    report.full = report.sent === (opts.limit ?? STORED_BATCH);
     return report;
   }
   const due = await db.selectFrom('mail_outbox').select('id')
     .where('status', '=', 'pending').where('next_attempt_at', '<=', now).where('locked_until', '<', now)
-    .orderBy('next_attempt_at').orderBy('id').limit(opts.limit ?? 20).execute();
+    .orderBy('next_attempt_at').orderBy('id').limit(opts.limit ?? SEND_BATCH).execute();
+  report.full = due.length === (opts.limit ?? SEND_BATCH);
   for (const { id } of due) {
     const claimed = await db.updateTable('mail_outbox')
       .set((eb) => ({ locked_by: workerId, locked_until: now + MAIL_LEASE_MS, attempts: eb('attempts', '+', 1) }))

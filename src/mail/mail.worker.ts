@@ -4,8 +4,8 @@ import { deliverMail } from './deliver.ts';
 
 export const MAIL_POLL_MS = 1000;
 
-/** Sends queued e-mail about every second. */
+/** Sends queued e-mail about every second, and batch after batch while a pass finds a whole one due. */
 export const mailWorker: Worker = (ctx) => {
   const workerId = defaultWorkerId();
-  return pollLoop(ctx, 'mail', MAIL_POLL_MS, () => deliverMail(ctx, { workerId }));
+  return pollLoop(ctx, 'mail', MAIL_POLL_MS, () => deliverMail(ctx, { workerId }), { again: (report) => report.full });
 };

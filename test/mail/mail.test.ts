@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPayer } from '../../src/sandbox/demo.ts';
-import { deliverMail } from '../../src/mail/deliver.ts';
+import { deliverMail, STORED_BATCH } from '../../src/mail/deliver.ts';
+import { MAIL_POLL_MS, mailWorker } from '../../src/mail/mail.worker.ts';
+import { newId } from '../../src/shared/ids.ts';
 import { mailUser } from '../../src/mail/outbox.ts';
 import { sandboxMailToken } from '../../src/mail/mail.routes.ts';
 import { DAY_MS, HOUR_MS } from '../../src/shared/clock.ts';
@@ -29,7 +31,7 @@ describe('e-mail through a real SMTP server (production)', () => {
     const id = await te.ctx.store.tx((tx) => mailUser(tx, p.payer_id, 'topup_confirmed',
       { amountMinor: 1_234_50, reference: '998877', ref: 'T2611260000001' }, te.clock.now()));
     expect(smtp.messages).toHaveLength(0); // queued, not sent by the transaction
-    expect(await deliverMail(te.ctx)).toEqual({ sent: 1, retrying: 0, failed: 0, skipped: 0 });
+    expect(await deliverMail(te.ctx)).toEqual({ sent: 1, retrying: 0, failed: 0, skipped: 0, full: false });
     expect(smtp.messages).toHaveLength(1);
     const m = smtp.messages[0];
     expect(m.to).toEqual([`${p.username}@example.com`]);
@@ -148,5 +150,46 @@ describe('workers of several processes keep the sandbox\'s e-mail once each', ()
     const passes = await Promise.all([deliverMail(te.ctx), deliverMail(te.ctx)]);
     expect(passes[0].sent + passes[1].sent).toBe(left);
     for (const id of ids) expect(await outboxRow(te, id)).toMatchObject({ status: 'sent', transport: 'stored', attempts: 1 });
+  });
+});
+
+describe('a backlog of e-mail drains batch after batch', () => {
+  let te: TestEnv;
+  beforeAll(async () => {
+    te = await testEnv();
+  });
+  afterAll(async () => te?.close());
+
+  const pending = async () => Number((await te.ctx.store.db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll().as('n'))
+    .where('status', '=', 'pending').executeTakeFirstOrThrow()).n);
+
+  it('a pass says when it took a whole batch, and the worker then passes again without waiting its interval', async () => {
+    // Under load the payments write two messages each, far more than one batch a second.
+    const count = 12 * STORED_BATCH + 7;
+    const now = te.clock.now();
+    await te.ctx.store.tx(async (tx) => {
+      for (let i = 0; i < count; i += 500) {
+        await tx.insertInto('mail_outbox').values(Array.from({ length: Math.min(500, count - i) }, () => ({
+          id: newId(), kind: 'test', user_id: null, to_address: 'a@example.com', locale: 'es' as const, subject: 'Prueba',
+          text_body: 'Hola', html_body: '<p>Hola</p>', next_attempt_at: now, created_at: now, status: 'pending' as const, attempts: 0, locked_until: 0,
+        }))).execute();
+      }
+    });
+    expect(await deliverMail(te.ctx, { limit: 1000 })).toMatchObject({ sent: 1000, full: true });
+    expect(await deliverMail(te.ctx, { limit: 6 })).toMatchObject({ sent: 6, full: true });
+    expect(await pending()).toBe(count - 1006);
+
+    // 11 more batches are due: at one pass a second they would take 11 seconds.
+    const started = Date.now();
+    const stop = mailWorker(te.ctx);
+    try {
+      while ((await pending()) > 0 && Date.now() - started < 4 * MAIL_POLL_MS) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await stop();
+    }
+    expect(await pending()).toBe(0);
+    expect(Date.now() - started).toBeLessThan(4 * MAIL_POLL_MS);
+    // The last pass found less than a batch: nothing more is due, and a pass says so.
+    expect(await deliverMail(te.ctx)).toEqual({ sent: 0, retrying: 0, failed: 0, skipped: 0, full: false });
   });
 });
