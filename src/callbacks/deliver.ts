@@ -25,7 +25,12 @@ export interface DeliveryReport {
   failed: number;
   /** Due rows another worker held. */
   skipped: number;
+  /** The pass took a whole batch: more may be due at once (the worker passes again without waiting). */
+  full: boolean;
 }
+
+/** Deliveries a pass makes at once (concurrently), of callbacks and of webhooks each. */
+export const DELIVERY_BATCH = 20;
 
 export const defaultWorkerId = (): string => `${os.hostname()}:${process.pid}:${randomHex(4)}`;
 
@@ -60,8 +65,9 @@ async function attempt(ctx: Ctx, id: string, workerId: string, opts: DeliverOpti
 export async function deliverDue(ctx: Ctx, opts: DeliverOptions = {}): Promise<DeliveryReport> {
   const workerId = opts.workerId ?? defaultWorkerId();
   const now = ctx.clock.now();
-  const ids = await dueCallbackIds(ctx.store.db, now, opts.limit ?? 20);
-  const report: DeliveryReport = { delivered: 0, retrying: 0, failed: 0, skipped: 0 };
+  const limit = opts.limit ?? DELIVERY_BATCH;
+  const ids = await dueCallbackIds(ctx.store.db, now, limit);
+  const report: DeliveryReport = { delivered: 0, retrying: 0, failed: 0, skipped: 0, full: ids.length === limit };
   await Promise.all(ids.map(async (id) => {
     if (!(await claimCallback(ctx.store.autocommit, id, workerId, now, LEASE_MS))) {
       report.skipped++;

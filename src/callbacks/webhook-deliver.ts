@@ -1,7 +1,7 @@
 import type { Ctx } from '../context.ts';
 import { apiDate } from '../shared/clock.ts';
 import { outcomeOf, sendOnce } from './attempt.ts';
-import { count, defaultWorkerId, LEASE_MS, type DeliverOptions, type DeliveryReport } from './deliver.ts';
+import { count, defaultWorkerId, DELIVERY_BATCH, LEASE_MS, type DeliverOptions, type DeliveryReport } from './deliver.ts';
 import { claimEvent, dueEventIds, eventForDelivery, recordWebhookAttempt } from './events.repository.ts';
 import { EVENT_HEADER, SIGNATURE_HEADER, TEST_HEADER, webhookSignatureHeader } from './signature.ts';
 import { webhookUrlProblem } from './url-guard.ts';
@@ -58,8 +58,9 @@ async function attemptOne(ctx: Ctx, id: string, workerId: string, opts: DeliverO
 export async function deliverDueWebhooks(ctx: Ctx, opts: DeliverOptions = {}): Promise<DeliveryReport> {
   const workerId = opts.workerId ?? defaultWorkerId();
   const now = ctx.clock.now();
-  const ids = await dueEventIds(ctx.store.db, now, opts.limit ?? 20);
-  const report: DeliveryReport = { delivered: 0, retrying: 0, failed: 0, skipped: 0 };
+  const limit = opts.limit ?? DELIVERY_BATCH;
+  const ids = await dueEventIds(ctx.store.db, now, limit);
+  const report: DeliveryReport = { delivered: 0, retrying: 0, failed: 0, skipped: 0, full: ids.length === limit };
   await Promise.all(ids.map(async (id) => {
     if (!(await ctx.store.tx((tx) => claimEvent(tx, id, workerId, now, LEASE_MS)))) {
       report.skipped++;

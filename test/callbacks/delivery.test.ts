@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimCallback } from '../../src/callbacks/callbacks.repository.ts';
-import { deliverDue } from '../../src/callbacks/deliver.ts';
+import { DELIVERY_BATCH, deliverDue } from '../../src/callbacks/deliver.ts';
 import { startCallbackWorker } from '../../src/callbacks/callbacks.worker.ts';
 import type { PayerCreds } from '../../src/sandbox/demo.ts';
 import { DIALECT, testEnv, testServer, type TestServer } from '../helpers/env.ts';
@@ -127,6 +127,26 @@ describe('callback delivery', () => {
     const later = await paidRequest(s, m, p, shop);
     expect((await callbacksOf(s, later))[0].status).toBe('pending');
     await deliverDue(s.ctx);
+  });
+
+  it('a backlog of callbacks drains batch after batch: a full pass is followed at once by another', async () => {
+    shop.hits.length = 0;
+    shop.status = 200;
+    const ids: string[] = [];
+    for (let i = 0; i < 2 * DELIVERY_BATCH + 1; i++) ids.push(await paidRequest(s, m, p, shop));
+    // An interval no test would wait for: only passes that follow a full one can deliver the rest.
+    const loop = startCallbackWorker(s.ctx, 3_600_000);
+    try {
+      await loop.nextPass();
+      expect(shop.hits.length).toBeGreaterThanOrEqual(DELIVERY_BATCH);
+      for (let pass = 0; pass < 2 && shop.hits.length < ids.length; pass++) await loop.nextPass();
+    } finally {
+      await loop();
+    }
+    expect(shop.hits.map((h) => h.query.get('paymentIntent')).sort()).toEqual([...ids].sort());
+    for (const id of ids) expect((await callbacksOf(s, id))[0].status).toBe('delivered');
+    // The last pass found less than a batch: the next would wait the whole interval.
+    expect(await deliverDue(s.ctx)).toMatchObject({ delivered: 0, full: false });
   });
 
   it('gives up after 24 hours: status failed', async () => {
