@@ -28,7 +28,11 @@ export interface QueueBacklog {
 
 interface Row { due: number | string; oldest: number | string | null; failed?: number | string | null }
 
-/** The due items of an outbox (pending, their next attempt reached) and those it gave up on. */
+/**
+ * The due items of an outbox (pending, their next attempt reached) and those it gave up on.
+ * A row a worker holds right now counts as due: it is not done until its attempt is recorded,
+ * and one whose worker died stays due until its lease runs out and another takes it.
+ */
 const outbox = (db: ReadDb, table: 'mail_outbox' | 'callbacks' | 'events', nowMs: number) =>
   db.selectFrom(table).select([
     sql<number>`count(case when status = 'pending' and next_attempt_at <= ${nowMs} then 1 end)`.as('due'),
@@ -54,18 +58,18 @@ export async function queueBacklog(db: ReadDb, nowMs: number, lateAfterMs = DEFA
       .where('status', '=', 'PROCESSING').where('submitted_at', '<=', settleBefore)
       .executeTakeFirstOrThrow() as Promise<Row>,
   ]);
-  const entry = (queue: QueueName, row: Row, dueSince: (oldest: number) => number): QueueBacklog => {
+  // An item is due from the time its row names (a settlement: a day after its batch was submitted).
+  const entry = (queue: QueueName, row: Row, dueSince = (oldest: number) => oldest): QueueBacklog => {
     const due = Number(row.due);
     const oldestAgeMs = due > 0 && row.oldest !== null ? Math.max(0, nowMs - dueSince(Number(row.oldest))) : 0;
     const failed = row.failed === undefined || row.failed === null ? null : Number(row.failed);
     return { queue, due, oldestAgeMs, failed, late: oldestAgeMs > lateAfterMs };
   };
-  const at = (t: number) => t; // due since the time the row names
   return [
-    entry('mail', mail, at),
-    entry('callbacks', callbacks, at),
-    entry('webhooks', webhooks, at),
-    entry('expiry', expiry, at),
+    entry('mail', mail),
+    entry('callbacks', callbacks),
+    entry('webhooks', webhooks),
+    entry('expiry', expiry),
     entry('settlement', settlement, (submitted) => submitted + SETTLEMENT_MS.DISPERSION),
   ];
 }

@@ -99,6 +99,10 @@ describe('the background queues an operator watches', () => {
     });
     expect([intent.state, batch.status]).toEqual(['created', 'PROCESSING']);
 
+    // One of the two due messages is held by a worker that has not recorded its attempt yet: still due.
+    await s.ctx.store.autocommit.updateTable('mail_outbox').set({ locked_by: 'node-a:1', locked_until: now + 2 * MIN })
+      .where('status', '=', 'pending').where('next_attempt_at', '=', now - MIN).execute();
+
     const q = byName(await queueBacklog(s.ctx.store.db, now));
     expect(q.mail).toEqual({ queue: 'mail', due: 2, oldestAgeMs: 10 * MIN, failed: 1, late: true });
     expect(q.callbacks).toEqual({ queue: 'callbacks', due: 1, oldestAgeMs: 20 * MIN, failed: 1, late: true });
@@ -144,7 +148,7 @@ describe('the background queues an operator watches', () => {
     expect(anonymous.html).not.toContain('data-queue=');
   });
 
-  it('counts exactly what the loops take: after their passes, expiry, settlement and mail are empty', async () => {
+  it('counts exactly what the loops take: after their passes, only the message a worker holds is left', async () => {
     expect(await expireDue(s.ctx)).toBe(1);
     expect(await settleDue(s.ctx)).toBe(1);
     // The expiry and the settlement may write e-mail of their own: the mail pass sends those too.
@@ -152,10 +156,13 @@ describe('the background queues an operator watches', () => {
     const q = byName(await queueBacklog(s.ctx.store.db, s.clock.now()));
     expect(q.expiry).toMatchObject({ due: 0, oldestAgeMs: 0, late: false });
     expect(q.settlement).toMatchObject({ due: 0, oldestAgeMs: 0, late: false });
-    expect(q.mail).toMatchObject({ due: 0, oldestAgeMs: 0, failed: 1, late: false });
-    // The retry planned in five minutes becomes due then, and only then.
+    // The held message stays due (a minute old) until its worker records it or its lease runs out.
+    expect(q.mail).toMatchObject({ due: 1, oldestAgeMs: MIN, failed: 1, late: false });
+    // Five minutes on, the lease has run out and the planned retry is due: a pass takes both.
     s.clock.advance(5 * MIN);
-    expect(byName(await queueBacklog(s.ctx.store.db, s.clock.now())).mail).toMatchObject({ due: 1, oldestAgeMs: 0 });
+    expect(byName(await queueBacklog(s.ctx.store.db, s.clock.now())).mail).toMatchObject({ due: 2, oldestAgeMs: 6 * MIN });
+    expect(await deliverMail(s.ctx)).toMatchObject({ sent: 2 });
+    expect(byName(await queueBacklog(s.ctx.store.db, s.clock.now())).mail).toMatchObject({ due: 0, oldestAgeMs: 0, failed: 1 });
   });
 });
 
