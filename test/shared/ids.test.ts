@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId, randomSecret } from '../../src/shared/ids.ts';
+import { newId, randomCode, randomSecret, randomToken } from '../../src/shared/ids.ts';
 
 describe('randomSecret: client secrets a person pastes into a command line', () => {
   it('never begins with "-" or "_", so `--client-secret S` is never read as an option', () => {
@@ -38,5 +38,39 @@ describe('newId: row ids that sort by the time they were made', () => {
     expect(newId(start + 1) > newId(start)).toBe(true);
     // Far ahead too: the millisecond keeps its twelve digits until the year 10889.
     expect(newId(Date.UTC(9999, 11, 31))).toMatch(V7);
+  });
+});
+
+describe('randomToken and randomCode: drawn from a pool of random bytes, each byte handed out once', () => {
+  it('never repeats a token across many refills of the pool, sizes below and above its half', () => {
+    // 8 KB a refill: 3,000 tokens of 32 bytes go through it about twelve times, and the
+    // ids drawn in between shift where each token starts.
+    const tokens = Array.from({ length: 3000 }, (_, i) => {
+      if (i % 7 === 0) newId();
+      return randomToken(32);
+    });
+    expect(new Set(tokens).size).toBe(tokens.length);
+    for (const t of tokens.slice(0, 20)) expect(t).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Neighbours share no run of bytes: a draw that did not advance would repeat its predecessor's.
+    for (let i = 1; i < tokens.length; i++) expect(tokens[i].slice(0, 8)).not.toBe(tokens[i - 1].slice(0, 8));
+    const large = [randomToken(6000), randomToken(6000)];
+    expect(Buffer.from(large[0], 'base64url')).toHaveLength(6000);
+    expect(large[0]).not.toBe(large[1]);
+  });
+
+  it('spreads every byte value: the pool is random throughout, not only where first filled', () => {
+    const bytes = Buffer.concat(Array.from({ length: 2000 }, () => Buffer.from(randomToken(16), 'base64url')));
+    const counts = new Array(256).fill(0);
+    for (const b of bytes) counts[b]++;
+    // 32,000 bytes: each value about 125 times; a stuck or zeroed stretch would skew it far past these bounds.
+    expect(Math.min(...counts)).toBeGreaterThan(60);
+    expect(Math.max(...counts)).toBeLessThan(200);
+  });
+
+  it('makes codes of the requested length from the alphabet only, different each time', () => {
+    const codes = Array.from({ length: 500 }, () => randomCode(10, 'ABC123'));
+    for (const c of codes) expect(c).toMatch(/^[ABC123]{10}$/);
+    expect(new Set(codes).size).toBeGreaterThan(495);
+    expect(new Set(codes.join(''))).toEqual(new Set('ABC123'));
   });
 });
