@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { mailById, recentMail } from '../mail/mail.repository.ts';
 import { sendMailHtml } from '../mail/mail.routes.ts';
+import { messageOf } from '../mail/render.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { boPage } from './bo-page.ts';
 import { idOf, WEB } from './bo-queue.ts';
@@ -20,6 +21,9 @@ export async function registerBoMail(op: FastifyInstance, ctx: Ctx): Promise<voi
     if (!m || m.transport !== 'stored') throw new NotFoundError();
     return m;
   };
-  op.get('/mail/:id', WEB, async (request, reply) => boPage(request, reply, 'mail-show', { bo: true, base: mailBase, message: await storedMail(request) }));
-  op.get('/mail/:id/html', WEB, async (request, reply) => sendMailHtml(reply, (await storedMail(request)).html_body));
+  op.get('/mail/:id', WEB, async (request, reply) => {
+    const message = await storedMail(request);
+    return boPage(request, reply, 'mail-show', { bo: true, base: mailBase, message, text: messageOf(message).text });
+  });
+  op.get('/mail/:id/html', WEB, async (request, reply) => sendMailHtml(reply, messageOf(await storedMail(request)).html));
 }

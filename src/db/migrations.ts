@@ -4,7 +4,7 @@ import { rateLimits } from './rate-limits.migration.ts';
 import { refBlocks, refSequence } from './ref-sequence.migration.ts';
 import { sandboxClocks, sandboxTestPayers } from './sandbox.migration.ts';
 import { requestLog } from './request-log.migration.ts';
-import { mailOutbox, passwordResets, topups, withdrawals } from './wallet.migration.ts';
+import { mailOutbox, mailParams, passwordResets, topups, withdrawals } from './wallet.migration.ts';
 import { callbackLog, webhooks } from './webhooks.migration.ts';
 
 // One list of migrations for both dialects. Only column types differ, chosen here.
@@ -461,6 +461,7 @@ const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0050_sandbox_clocks', sandboxClocks],
   ['0051_sandbox_test_payers', sandboxTestPayers],
   ['0055_ref_blocks', refBlocks],
+  ['0060_mail_params', mailParams],
 ];
 
 type MigrationStore = {

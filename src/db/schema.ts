@@ -370,8 +370,11 @@ export interface MailOutboxTable {
   to_address: string;
   locale: 'es' | 'en';
   subject: string;
+  /** The finished text and HTML of messages written before 0060; '' since, rendered from `params`. */
   text_body: string;
   html_body: string;
+  /** What renders the message (JSON of its parameters, the greeting's name included), since 0060. */
+  params: string | null;
   status: 'pending' | 'sent' | 'failed';
   /** How it left: 'smtp', or 'stored' (kept here and shown, when no SMTP server is set). */
   transport: string | null;

@@ -37,6 +37,19 @@ export function mailOutbox(): Migration {
   };
 }
 
+/**
+ * A message written from now on keeps what renders it (its kind, language and parameters,
+ * as JSON) instead of its finished text and HTML, about a tenth of the bytes; it is rendered
+ * when it is sent or shown. Older rows keep their bodies and are shown and sent as they are.
+ */
+export function mailParams(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('mail_outbox').addColumn('params', 'text').execute();
+    },
+  };
+}
+
 export function passwordResets(): Migration {
   return {
     async up(db: AnyDb) {

@@ -1,6 +1,7 @@
 import type { Ctx } from '../context.ts';
 import { nextAttemptAt } from '../callbacks/backoff.ts';
 import { defaultWorkerId } from '../callbacks/deliver.ts';
+import { messageOf } from './render.ts';
 import { transportFor } from './transport.ts';
 
 /** Longer than any SMTP exchange, so a lease never ends while its message is being sent. */
@@ -54,14 +55,15 @@ export async function deliverMail(ctx: Ctx, opts: { workerId?: string; limit?: n
     const claimed = await db.updateTable('mail_outbox')
       .set((eb) => ({ locked_by: workerId, locked_until: now + MAIL_LEASE_MS, attempts: eb('attempts', '+', 1) }))
       .where('id', '=', id).where('status', '=', 'pending').where('locked_until', '<', now)
-      .returning(['id', 'to_address', 'subject', 'text_body', 'html_body', 'attempts', 'created_at']).executeTakeFirst();
+      .returning(['id', 'kind', 'locale', 'to_address', 'subject', 'text_body', 'html_body', 'params', 'attempts', 'created_at']).executeTakeFirst();
     if (!claimed) {
       report.skipped++;
       continue;
     }
     let error: string | null = null;
     try {
-      await transport.send({ id, to: claimed.to_address, subject: claimed.subject, text: claimed.text_body, html: claimed.html_body });
+      const { subject, text, html } = messageOf(claimed);
+      await transport.send({ id, to: claimed.to_address, subject, text, html });
     } catch (e) {
       error = ((e as Error).message || String(e)).slice(0, 500);
     }

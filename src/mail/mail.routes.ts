@@ -6,6 +6,7 @@ import { safeEqual } from '../shared/ids.ts';
 import { text } from '../shared/input.ts';
 import { page } from '../web/render.ts';
 import { mailById, recentMail } from './mail.repository.ts';
+import { messageOf } from './render.ts';
 import './mail.messages.ts';
 
 /**
@@ -48,13 +49,13 @@ export async function registerMail(app: FastifyInstance, ctx: Ctx): Promise<void
     allowed(request);
     const message = await mailById(ctx.store.db, (request.params as { id: string }).id);
     if (!message) throw new NotFoundError();
-    return page(request, reply, 'mail-show', { message, base, token });
+    return page(request, reply, 'mail-show', { message, text: messageOf(message).text, base, token });
   });
 
   app.get(`${base}/:id/html`, web, async (request, reply) => {
     allowed(request);
     const message = await mailById(ctx.store.db, (request.params as { id: string }).id);
     if (!message) throw new NotFoundError();
-    return sendMailHtml(reply, message.html_body);
+    return sendMailHtml(reply, messageOf(message).html);
   });
 }

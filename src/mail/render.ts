@@ -34,13 +34,41 @@ function localized(params: MailParams, locale: Locale): Record<string, string | 
   return out;
 }
 
+const subjectOf = (kind: MailKind, locale: Locale, p: Record<string, string | number>) =>
+  t(locale, `mail.${kind}.subject`, p).replace(/[\r\n]+/g, ' ');
+
+/** The subject alone: what the outbox keeps beside a message's parameters, for its lists. */
+export const renderSubject = (kind: MailKind, locale: Locale, params: MailParams): string =>
+  subjectOf(kind, locale, localized(params, locale));
+
+/** What the outbox holds of a message. */
+export interface StoredMail {
+  kind: string;
+  locale: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  params: string | null;
+}
+
+const isKind = (k: string): k is MailKind => (MAIL_KINDS as readonly string[]).includes(k);
+
+/**
+ * A message as it is sent and shown: rendered from its parameters in its reader's language,
+ * or, for a message written before the outbox kept parameters, its stored text and HTML.
+ */
+export function messageOf(row: StoredMail): RenderedMail {
+  if (row.params === null || !isKind(row.kind)) return { subject: row.subject, text: row.text_body, html: row.html_body };
+  return renderMail(row.kind, row.locale === 'en' ? 'en' : 'es', JSON.parse(row.params) as MailParams);
+}
+
 /**
  * Plain text and HTML from the same paragraphs. Values are escaped in the HTML; only the
  * action's URL becomes a link, and only when it is http(s).
  */
 export function renderMail(kind: MailKind, locale: Locale, params: MailParams): RenderedMail {
   const p = localized(params, locale);
-  const subject = t(locale, `mail.${kind}.subject`, p).replace(/[\r\n]+/g, ' ');
+  const subject = subjectOf(kind, locale, p);
   const paragraphs = [t(locale, 'mail.greeting', p), ...t(locale, `mail.${kind}.body`, p).split('\n\n')];
   const actionKey = ACTIONS[kind];
   const url = typeof p.url === 'string' && /^https?:\/\//.test(p.url) ? p.url : undefined;

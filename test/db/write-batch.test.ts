@@ -167,7 +167,7 @@ describe('WriteBatch', () => {
       const intent = await s.ctx.store.db.selectFrom('payment_intents').select(['state', 'executed_at']).where('id', '=', id).executeTakeFirstOrThrow();
       expect(intent.state).toBe('executed');
       expect(Number(intent.executed_at)).toBeGreaterThan(0);
-      const mails = await s.ctx.store.db.selectFrom('mail_outbox').select('kind').where('text_body', 'like', `%${payment.ref}%`).execute();
+      const mails = await s.ctx.store.db.selectFrom('mail_outbox').select('kind').where('params', 'like', `%${payment.ref}%`).execute();
       expect(mails.map((x) => x.kind).sort()).toEqual(['payment_received', 'payment_sent']);
       expect(await balanceOf(s, p.digital_account)).toBe(100_00 - 1234);
     });

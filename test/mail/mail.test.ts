@@ -59,6 +59,32 @@ describe('e-mail through a real SMTP server (production)', () => {
     expect(smtp.messages[0].html).not.toContain('<b>Lee');
   });
 
+  it('keeps a message as what renders it (about 150 bytes, no bodies) and sends it rendered; a message stored with its bodies goes as stored', async () => {
+    const p = await createPayer(te.ctx, 0, { fullName: 'Luis Mora' });
+    const id = await te.ctx.store.tx((tx) => mailUser(tx, p.payer_id, 'payment_received',
+      { amountMinor: 75_00, counterpart: 'Bodega Sol', ref: 'P2612020000042' }, te.clock.now()));
+    const row = await outboxRow(te, id!);
+    expect({ text: row.text_body, html: row.html_body, subject: row.subject }).toEqual({ text: '', html: '', subject: 'Pago recibido: Bs. 75,00' });
+    expect(JSON.parse(row.params!)).toEqual({ name: 'Luis Mora', username: p.username, amountMinor: 75_00, counterpart: 'Bodega Sol', ref: 'P2612020000042' });
+    expect(row.params!.length).toBeLessThan(200);
+    // A message written before the outbox kept parameters: its own text and HTML, untouched.
+    const old = newId();
+    await te.ctx.store.autocommit.insertInto('mail_outbox').values({
+      id: old, kind: 'payment_received', user_id: p.payer_id, to_address: 'luis@example.com', locale: 'es', subject: 'Asunto guardado',
+      text_body: 'Texto guardado tal cual', html_body: '<p>HTML guardado</p>', params: null, status: 'pending', transport: null,
+      attempts: 0, next_attempt_at: te.clock.now(), locked_until: 0, locked_by: null, last_error: null, created_at: te.clock.now() + 1, sent_at: null,
+    }).execute();
+    smtp.messages.length = 0;
+    expect(await deliverMail(te.ctx)).toMatchObject({ sent: 2, failed: 0 });
+    const rendered = smtp.messages.find((m) => m.to[0] === `${p.username}@example.com`)!;
+    expect(rendered.subject).toBe('Pago recibido: Bs. 75,00');
+    expect(rendered.text).toContain('Hola, Luis Mora:');
+    expect(rendered.text).toContain('Recibió Bs. 75,00 de Bodega Sol. Referencia P2612020000042.');
+    expect(rendered.html).toContain('Recibió Bs. 75,00 de Bodega Sol.');
+    const stored = smtp.messages.find((m) => m.to[0] === 'luis@example.com')!;
+    expect({ subject: stored.subject, text: stored.text.trim(), html: stored.html.trim() }).toEqual({ subject: 'Asunto guardado', text: 'Texto guardado tal cual', html: '<p>HTML guardado</p>' });
+  });
+
   it('retries a refused message with back-off and gives up after 24 hours', async () => {
     const p = await createPayer(te.ctx, 0);
     const id = await te.ctx.store.tx((tx) => mailUser(tx, p.payer_id, 'payment_sent',

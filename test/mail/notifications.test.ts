@@ -7,13 +7,14 @@ import { findIntent } from '../../src/payment-intents/payment-intent.repository.
 import { createPayer, type PayerCreds } from '../../src/sandbox/demo.ts';
 import { executeTransfer, newConfirmationNonce } from '../../src/wallet/transfer.service.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
+import { MAIL_COLUMNS, mailText } from '../helpers/mail.ts';
 import { createRequest, merchantWithToken, walletIdOf, type Merchant } from '../billing/fixtures.ts';
 import { makeOperator, productionApp, productionBusiness } from '../backoffice/fixtures.ts';
 
 // E-mail is written in the same transaction as the event it tells about.
 
-const mailOf = (s: TestServer, userId: string) => s.ctx.store.db.selectFrom('mail_outbox').select(['kind', 'subject', 'text_body'])
-  .where('user_id', '=', userId).orderBy('created_at').orderBy('kind').execute();
+const mailOf = async (s: TestServer, userId: string) => (await s.ctx.store.db.selectFrom('mail_outbox').select([...MAIL_COLUMNS])
+  .where('user_id', '=', userId).orderBy('created_at').orderBy('kind').execute()).map((m) => ({ ...m, text: mailText(m) }));
 
 describe('payments tell both sides by e-mail', () => {
   let s: TestServer;
@@ -30,16 +31,16 @@ describe('payments tell both sides by e-mail', () => {
     const done = await executeTransfer(s.ctx, ana.payer_id, { recipient: m.username, amount: '12.50', note: '' }, ana.pin, newConfirmationNonce(s.clock.now()));
     const sent = (await mailOf(s, ana.payer_id)).find((x) => x.kind === 'payment_sent')!;
     expect(sent.subject).toBe('Pago enviado: Bs. 12,50');
-    expect(sent.text_body).toContain(`Usted pagó Bs. 12,50 a Lumen, C.A.. Referencia ${done.ref}.`);
+    expect(sent.text).toContain(`Usted pagó Bs. 12,50 a Lumen, C.A.. Referencia ${done.ref}.`);
     const got = (await mailOf(s, m.user_id)).find((x) => x.kind === 'payment_received')!;
-    expect(got.text_body).toContain(`Recibió Bs. 12,50 de Ana Pérez. Referencia ${done.ref}.`);
+    expect(got.text).toContain(`Recibió Bs. 12,50 de Ana Pérez. Referencia ${done.ref}.`);
   });
 
   it('a billing request: "request to pay" with its link at creation, then both sides when it is paid', async () => {
     const intent = await createRequest(s, m, ana.username, { total: '30.00' });
     const ask = (await mailOf(s, ana.payer_id)).find((x) => x.kind === 'payment_request')!;
     expect(ask.subject).toBe('Librería Lumen le solicita un pago de Bs. 30,00');
-    expect(ask.text_body).toContain(`Ver la solicitud: ${s.baseUrl}/wallet/requests/${intent.id}`);
+    expect(ask.text).toContain(`Ver la solicitud: ${s.baseUrl}/wallet/requests/${intent.id}`);
     await payRequest(s.ctx, (await findIntent(s.ctx.store.db, intent.id))!, { accountId: await walletIdOf(s, ana.digital_account), pin: ana.pin });
     const kinds = (await mailOf(s, ana.payer_id)).map((x) => x.subject);
     expect(kinds).toContain('Pago enviado: Bs. 30,00');
@@ -79,9 +80,9 @@ describe('operators’ decisions reach the business by e-mail', () => {
 
     const mails = await mailOf(s, biz.userId);
     expect(mails.map((x) => x.kind).sort()).toEqual(['billing_granted', 'billing_refused', 'golive_approved', 'golive_refused']);
-    expect(mails.find((x) => x.kind === 'golive_refused')!.text_body).toContain('Motivo: El dominio no responde por HTTPS');
+    expect(mails.find((x) => x.kind === 'golive_refused')!.text).toContain('Motivo: El dominio no responde por HTTPS');
     expect(mails.find((x) => x.kind === 'golive_approved')!.subject).toBe(`Su aplicación ${app.name} está activa en producción`);
-    expect(mails.find((x) => x.kind === 'billing_refused')!.text_body).toContain('Motivo: Falta el contrato');
+    expect(mails.find((x) => x.kind === 'billing_refused')!.text).toContain('Motivo: Falta el contrato');
     expect(mails.find((x) => x.kind === 'billing_granted')!.subject).toBe(`API de facturación habilitado para ${app.name}`);
   });
 });

@@ -11,6 +11,7 @@ import { ValidationError } from '../../src/shared/errors.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { logoPng } from '../helpers/png.ts';
 import { WebClient } from '../helpers/web.ts';
+import { MAIL_COLUMNS, mailText } from '../helpers/mail.ts';
 import { balance, bank, declare, freshReference, person, postFile, verifiedOk } from './fixtures.ts';
 
 describe('top-ups in production: declared by a person, confirmed or refused by an operator', () => {
@@ -114,8 +115,8 @@ describe('top-ups in production: declared by a person, confirmed or refused by a
     expect(textOf(noReason.html)).toContain('Indique el motivo.');
     expect((await bo.post(`/backoffice/topups/${other}/refuse`, { reason: 'No aparece en el banco' })).status).toBe(303);
     expect(await balance(s.ctx, ana.digital_account)).toBe(250_00);
-    const refused = await s.ctx.store.db.selectFrom('mail_outbox').select('text_body').where('kind', '=', 'topup_refused').executeTakeFirstOrThrow();
-    expect(refused.text_body).toContain('Motivo: No aparece en el banco');
+    const refused = await s.ctx.store.db.selectFrom('mail_outbox').select([...MAIL_COLUMNS]).where('kind', '=', 'topup_refused').executeTakeFirstOrThrow();
+    expect(mailText(refused)).toContain('Motivo: No aparece en el banco');
   });
 
   it('never credits a bank reference twice, whoever declared it', async () => {

@@ -8,6 +8,7 @@ import { DAY_MS } from '../../src/shared/clock.ts';
 import { ValidationError } from '../../src/shared/errors.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { WebClient } from '../helpers/web.ts';
+import { MAIL_COLUMNS, mailText } from '../helpers/mail.ts';
 import { balance, bank, fund, person, verifiedOk } from '../topups/fixtures.ts';
 
 const BANESCO = '01340001230001234567';
@@ -140,11 +141,11 @@ describe('withdrawals to a bank account in the person’s own name (production)'
     expect(await balance(s.ctx, SYSTEM.fees)).toBe(before.fees - 2_00);
     await verifiedOk(s.ctx);
 
-    const mails = await s.ctx.store.db.selectFrom('mail_outbox').select(['kind', 'text_body']).where('user_id', '=', rosa.payer_id)
+    const mails = await s.ctx.store.db.selectFrom('mail_outbox').select([...MAIL_COLUMNS]).where('user_id', '=', rosa.payer_id)
       .where('kind', 'like', 'withdrawal%').orderBy('created_at').execute();
     expect(mails.map((m) => m.kind).sort()).toEqual(['withdrawal_failed', 'withdrawal_paid']);
-    expect(mails.find((m) => m.kind === 'withdrawal_paid')!.text_body).toContain('Transferimos Bs. 100,00 a su cuenta 0134…4567 en Banesco.');
-    expect(mails.find((m) => m.kind === 'withdrawal_failed')!.text_body).toContain('Devolvimos Bs. 22,00 (monto y comisión)');
+    expect(mailText(mails.find((m) => m.kind === 'withdrawal_paid')!)).toContain('Transferimos Bs. 100,00 a su cuenta 0134…4567 en Banesco.');
+    expect(mailText(mails.find((m) => m.kind === 'withdrawal_failed')!)).toContain('Devolvimos Bs. 22,00 (monto y comisión)');
     const audit = await s.ctx.store.db.selectFrom('audit_log').select('action').where('action', 'like', 'withdrawal.%').orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['withdrawal.export', 'withdrawal.paid', 'withdrawal.failed']);
   });
