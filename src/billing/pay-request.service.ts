@@ -11,6 +11,7 @@ import { InvariantError, moneyRefusal } from '../ledger/invariants.ts';
 import { appStatus, payerWallet } from './requests.repository.ts';
 import { intentNow, merchantOffset } from '../test-mode/test-clock.ts';
 import './billing.messages.ts';
+import { mailKept } from '../mail/transport.ts';
 
 // Paying a billing request, shared by the merchant's cashier (execute/request.json) and
 // the payer's wallet page. The PIN is checked before the money transaction (scrypt is
@@ -81,7 +82,7 @@ export async function payRequest(ctx: Ctx, intent: IntentRow, input: PayInput): 
       const row = await openIntent(tx, intent.id, now);
       if (!row) throw new NotFoundError('intent.not_found');
       // Again under the lock, as for sales: an app suspended during the PIN check takes no money.
-      const done = await execute(tx, row, { userId: payerId, accountId }, now, { sandbox: isSandbox(ctx), realNowMs: realNow });
+      const done = await execute(tx, row, { userId: payerId, accountId }, now, { sandbox: isSandbox(ctx), realNowMs: realNow, mailKept: mailKept(ctx) });
       if (!done.ok) return { ok: false, refusal: refuse(done.key, undefined, done.params) };
       await enqueueCallback(tx, { intentId: row.id, appId: row.app_id, url: returnCallbackUrl(row, payerId), nowMs: realNow });
       return { ok: true, row: done.row };

@@ -8,6 +8,8 @@ interface PaymentMail {
   amountMinor: number;
   ref: string;
   nowMs: number;
+  /** The environment keeps its e-mail (`mailKept`): written as kept, no delivery pass needed. */
+  kept?: boolean;
 }
 
 /**
@@ -34,5 +36,5 @@ async function queuePaymentMails(
     { to: payee, kind: 'payment_received' as const, counterpart: payer?.name ?? '' },
   ].filter((m): m is typeof m & { to: Recipient } => !!m.to?.address)
     .map((m) => ({ to: m.to, kind: m.kind, params: { amountMinor: p.amountMinor, counterpart: m.counterpart, ref: p.ref } }));
-  await queueMails(tx, mails, p.nowMs, batch);
+  await queueMails(tx, mails, p.nowMs, batch, p.kept);
 }

@@ -67,15 +67,21 @@ export async function queueMail(tx: Tx, to: Recipient, kind: MailKind, params: M
 
 // What a new message fills in; the INSERT is prepared once per number of messages (a
 // payment's two, one elsewhere), not built per payment.
-const PER_MESSAGE = ['id', 'kind', 'user_id', 'to_address', 'locale', 'subject', 'params', 'next_attempt_at', 'created_at'] as const;
+const PER_MESSAGE = [
+  'id', 'kind', 'user_id', 'to_address', 'locale', 'subject', 'params', 'status', 'transport', 'attempts', 'next_attempt_at', 'created_at', 'sent_at',
+] as const;
 const insertMails = preparedQuery((db, values: unknown[]) => db.insertInto('mail_outbox').values(
   rowsByPosition(PER_MESSAGE, values).map((own) => ({
-    ...own, text_body: '', html_body: '', status: 'pending', transport: null, attempts: 0, locked_until: 0, locked_by: null, last_error: null, sent_at: null,
+    ...own, text_body: '', html_body: '', locked_until: 0, locked_by: null, last_error: null,
   }) as MailOutboxTable)));
 
-/** Several messages in one INSERT (a payment owes two: to the payer and to the shop). */
+/**
+ * Several messages in one INSERT (a payment owes two: to the payer and to the shop). `kept`:
+ * the environment sends no e-mail (`mailKept`), so the messages are written as kept, as the
+ * delivery worker would mark them a second later, and no pass has to update them.
+ */
 export async function queueMails(
-  tx: Tx, mails: { to: Recipient; kind: MailKind; params: MailParams }[], nowMs: number, batch?: WriteBatch,
+  tx: Tx, mails: { to: Recipient; kind: MailKind; params: MailParams }[], nowMs: number, batch?: WriteBatch, kept = false,
 ): Promise<string[]> {
   if (mails.length === 0) return [];
   const ids: string[] = [];
@@ -84,7 +90,8 @@ export async function queueMails(
     const all = { name: to.name, username: to.username, ...params };
     const own: Pick<MailOutboxTable, (typeof PER_MESSAGE)[number]> = {
       id: newId(), kind, user_id: to.userId, to_address: to.address, locale: to.locale, subject: renderSubject(kind, to.locale, all),
-      params: JSON.stringify(all), next_attempt_at: nowMs, created_at: nowMs,
+      params: JSON.stringify(all), status: kept ? 'sent' : 'pending', transport: kept ? 'stored' : null, attempts: kept ? 1 : 0,
+      next_attempt_at: nowMs, created_at: nowMs, sent_at: kept ? nowMs : null,
     };
     ids.push(own.id);
     // The prepared INSERT takes them by position, in PER_MESSAGE's order.

@@ -21,6 +21,9 @@ const STORED: MailTransport = { name: 'stored', send: async () => undefined };
 // One SMTP transport per environment (it keeps its connection settings, not a connection).
 const smtp = new WeakMap<Ctx, Transporter>();
 
+/** The environment sends no e-mail (no SMTP server set; always so in the sandbox): its outbox is its mailbox. */
+export const mailKept = (ctx: Ctx): boolean => !ctx.config.mail.smtpUrl;
+
 /** SMTP when MPANDCO_SMTP_URL is set (production only); else the outbox is the mailbox. */
 export function transportFor(ctx: Ctx): MailTransport {
   const url = ctx.config.mail.smtpUrl;

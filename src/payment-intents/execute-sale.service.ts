@@ -6,6 +6,7 @@ import { FormErrors } from '../shared/form.ts';
 import { doc, text } from '../shared/input.ts';
 import { execute, openIntentToPay, refusalOf, type ExecutedPayment } from './intent.machine.ts';
 import { paymentParties, type IntentRow, type PaymentParty } from './payment-intent.repository.ts';
+import { mailKept } from '../mail/transport.ts';
 
 export const EXECUTE_SALE_SHAPE = { paymentIntent: null, payer: null } as const;
 
@@ -78,7 +79,7 @@ export async function executeSale(ctx: Ctx, caller: ApiCaller, input: ExecuteSal
       const payer = parties.get(row.payer_user_id);
       const payee = parties.get(row.owner_user_id);
       if (!payer?.wallet_id || !payee) return refuse((e) => e.global('intent.payer_no_wallet'));
-      const done = await execute(tx, row, { userId: payer.id, accountId: payer.wallet_id }, nowMs, { sandbox, realNowMs, app, parties });
+      const done = await execute(tx, row, { userId: payer.id, accountId: payer.wallet_id }, nowMs, { sandbox, realNowMs, app, parties, mailKept: mailKept(ctx) });
       if (!done.ok) return refuse((e) => e.global(done.key, done.params));
       return { ok: true, sale: { row: done.row, nowMs, payments: done.payments, payer, payee } };
     });

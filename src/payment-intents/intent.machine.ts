@@ -195,6 +195,8 @@ export interface ExecuteOptions {
   app?: AppState;
   /** Payer and payee (paymentParties), when the caller has read them; read here when absent. */
   parties?: Map<string, PaymentParty>;
+  /** The environment keeps its e-mail (no SMTP): the payment's messages are written kept. */
+  mailKept?: boolean;
 }
 
 /**
@@ -224,7 +226,7 @@ export async function execute(
   const txns = parseTransactions(row.transactions_json);
   for (const p of payments) {
     await notifyPaymentOf(tx, parties.get(payer.userId), parties.get(row.owner_user_id), {
-      amountMinor: txns[p.txnIndex].totalMinor, ref: p.ref, nowMs: opts.realNowMs ?? nowMs,
+      amountMinor: txns[p.txnIndex].totalMinor, ref: p.ref, nowMs: opts.realNowMs ?? nowMs, kept: opts.mailKept,
     }, batch);
   }
   await batch.flush();

@@ -8,6 +8,7 @@ import { moneyRefusal } from '../ledger/invariants.ts';
 import { parseMoney } from '../shared/money.ts';
 import { randomToken, sha256 } from '../shared/ids.ts';
 import { notifyPayment } from '../mail/notify.ts';
+import { mailKept } from '../mail/transport.ts';
 import './wallet.messages.ts';
 
 export const SEND_SHAPE = { recipient: null, amount: null, note: null, pin: null } as const;
@@ -127,7 +128,7 @@ export async function executeTransfer(ctx: Ctx, senderId: string, input: SendInp
     errors.throwIfAny(SEND_SHAPE);
   }
   try {
-    return await ctx.store.tx((tx) => moveMoney(tx, senderId, p, nonce, now));
+    return await ctx.store.tx((tx) => moveMoney(tx, senderId, p, nonce, now, mailKept(ctx)));
   } catch (e) {
     const refusal = moneyRefusal(e);
     if (refusal) throw new ValidationError(new FormErrors().add(['amount'], refusal).toTree(SEND_SHAPE));
@@ -140,7 +141,7 @@ export async function executeTransfer(ctx: Ctx, senderId: string, input: SendInp
   }
 }
 
-async function moveMoney(tx: Tx, senderId: string, p: TransferPreview, nonce: string, now: number): Promise<TransferResult> {
+async function moveMoney(tx: Tx, senderId: string, p: TransferPreview, nonce: string, now: number, kept: boolean): Promise<TransferResult> {
   const earlier = await replayed(tx, senderId, nonce);
   if (earlier) return earlier;
   const source = await tx.selectFrom('digital_accounts').select('handle').where('id', '=', p.sourceAccountId).executeTakeFirstOrThrow();
@@ -149,7 +150,7 @@ async function moveMoney(tx: Tx, senderId: string, p: TransferPreview, nonce: st
     kind: 'transfer', description, refPrefix: 'P', nowMs: now,
     postings: [{ accountId: p.sourceAccountId, amountMinor: -p.amountMinor }, { accountId: p.recipientAccountId, amountMinor: p.amountMinor }],
   });
-  await notifyPayment(tx, { payerUserId: senderId, payeeUserId: p.recipientUserId, amountMinor: p.amountMinor, ref: entry.ref, nowMs: now });
+  await notifyPayment(tx, { payerUserId: senderId, payeeUserId: p.recipientUserId, amountMinor: p.amountMinor, ref: entry.ref, nowMs: now, kept });
   const result: TransferResult = {
     ref: entry.ref, amountMinor: p.amountMinor, recipientName: p.recipientName, recipientHandle: p.recipientHandle, at: now,
   };

@@ -5,6 +5,9 @@ import { deliverMail, STORED_BATCH } from '../../src/mail/deliver.ts';
 import { MAIL_POLL_MS, mailWorker } from '../../src/mail/mail.worker.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { mailUser } from '../../src/mail/outbox.ts';
+import { executeTransfer, newConfirmationNonce } from '../../src/wallet/transfer.service.ts';
+import { makeOperator } from '../backoffice/fixtures.ts';
+import { fund } from '../topups/fixtures.ts';
 import { sandboxMailToken } from '../../src/mail/mail.routes.ts';
 import { DAY_MS, HOUR_MS } from '../../src/shared/clock.ts';
 import { DIALECT, testEnv, testServer, type TestEnv, type TestServer } from '../helpers/env.ts';
@@ -83,6 +86,25 @@ describe('e-mail through a real SMTP server (production)', () => {
     expect(rendered.html).toContain('Recibió Bs. 75,00 de Bodega Sol.');
     const stored = smtp.messages.find((m) => m.to[0] === 'luis@example.com')!;
     expect({ subject: stored.subject, text: stored.text.trim(), html: stored.html.trim() }).toEqual({ subject: 'Asunto guardado', text: 'Texto guardado tal cual', html: '<p>HTML guardado</p>' });
+  });
+
+  it('with an SMTP server, a payment\'s messages wait for the delivery worker and leave by SMTP', async () => {
+    const eva = await createPayer(te.ctx, 0, { fullName: 'Eva Envía' });
+    const juan = await createPayer(te.ctx, 0, { fullName: 'Juan Recibe' });
+    await fund(te.ctx, (await makeOperator(te.ctx, 'ops.mail')).id, eva.payer_id, '20.00');
+    await deliverMail(te.ctx); // the top-up's message
+    await executeTransfer(te.ctx, eva.payer_id, { recipient: juan.username, amount: '3.00', note: '' }, eva.pin, newConfirmationNonce(te.clock.now()));
+    const rows = await te.ctx.store.db.selectFrom('mail_outbox').select(['kind', 'status', 'transport', 'sent_at'])
+      .where('user_id', 'in', [eva.payer_id, juan.payer_id]).where('kind', 'like', 'payment%').orderBy('kind').execute();
+    expect(rows).toEqual([
+      { kind: 'payment_received', status: 'pending', transport: null, sent_at: null },
+      { kind: 'payment_sent', status: 'pending', transport: null, sent_at: null },
+    ]);
+    smtp.messages.length = 0;
+    expect(await deliverMail(te.ctx)).toMatchObject({ sent: 2, failed: 0 });
+    expect(smtp.messages.map((m) => `${m.to[0]} ${m.subject}`).sort()).toEqual([
+      `${eva.username}@example.com Pago enviado: Bs. 3,00`, `${juan.username}@example.com Pago recibido: Bs. 3,00`,
+    ].sort());
   });
 
   it('retries a refused message with back-off and gives up after 24 hours', async () => {

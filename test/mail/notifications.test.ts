@@ -8,12 +8,14 @@ import { createPayer, type PayerCreds } from '../../src/sandbox/demo.ts';
 import { executeTransfer, newConfirmationNonce } from '../../src/wallet/transfer.service.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { MAIL_COLUMNS, mailText } from '../helpers/mail.ts';
-import { createRequest, merchantWithToken, walletIdOf, type Merchant } from '../billing/fixtures.ts';
+import { deliverMail } from '../../src/mail/deliver.ts';
+import { approveAs, createSale, executeAs } from '../payment-intents/fixtures.ts';
+import { createRequest, merchantWithToken, payer, walletIdOf, type Merchant } from '../billing/fixtures.ts';
 import { makeOperator, productionApp, productionBusiness } from '../backoffice/fixtures.ts';
 
 // E-mail is written in the same transaction as the event it tells about.
 
-const mailOf = async (s: TestServer, userId: string) => (await s.ctx.store.db.selectFrom('mail_outbox').select([...MAIL_COLUMNS])
+const mailOf = async (s: TestServer, userId: string) => (await s.ctx.store.db.selectFrom('mail_outbox').select([...MAIL_COLUMNS, 'id', 'status', 'transport', 'attempts', 'sent_at', 'created_at'])
   .where('user_id', '=', userId).orderBy('created_at').orderBy('kind').execute()).map((m) => ({ ...m, text: mailText(m) }));
 
 describe('payments tell both sides by e-mail', () => {
@@ -34,6 +36,28 @@ describe('payments tell both sides by e-mail', () => {
     expect(sent.text).toContain(`Usted pagó Bs. 12,50 a Lumen, C.A.. Referencia ${done.ref}.`);
     const got = (await mailOf(s, m.user_id)).find((x) => x.kind === 'payment_received')!;
     expect(got.text).toContain(`Recibió Bs. 12,50 de Ana Pérez. Referencia ${done.ref}.`);
+  });
+
+  it('the sandbox sends no e-mail: a payment\'s two messages are written kept, and no delivery pass has them to update', async () => {
+    // Through the merchant API, as a shop executes a sale.
+    const shop = await merchantWithToken(s, { appName: 'Tienda Kept', businessName: 'Tienda Kept, C.A.' });
+    const luis = await payer(s, 50_00, { fullName: 'Luis Kept' });
+    const sale = await createSale(s, shop, '7.00');
+    await approveAs(s, sale.body.id, luis.payer_id);
+    const at = s.clock.now();
+    expect((await executeAs(s, shop, sale.body.id, luis.payer_id)).status).toBe(200);
+    const both = [...await mailOf(s, luis.payer_id), ...await mailOf(s, shop.user_id)].filter((x) => x.kind.startsWith('payment_'));
+    expect(both.map((x) => x.kind).sort()).toEqual(['payment_received', 'payment_sent']);
+    for (const m of both) {
+      expect({ status: m.status, transport: m.transport, attempts: m.attempts }).toEqual({ status: 'sent', transport: 'stored', attempts: 1 });
+      expect(Number(m.sent_at)).toBe(Number(m.created_at));
+      expect(Number(m.sent_at)).toBeGreaterThanOrEqual(at);
+    }
+    expect(both.find((x) => x.kind === 'payment_sent')!.text).toContain('Usted pagó Bs. 7,00 a Tienda Kept, C.A..');
+    // Nothing of them is due: a pass updates none of them.
+    const before = await s.ctx.store.db.selectFrom('mail_outbox').select(['id', 'status']).where('id', 'in', both.map((m) => m.id)).execute();
+    await deliverMail(s.ctx);
+    expect(await s.ctx.store.db.selectFrom('mail_outbox').select(['id', 'status']).where('id', 'in', both.map((m) => m.id)).execute()).toEqual(before);
   });
 
   it('a billing request: "request to pay" with its link at creation, then both sides when it is paid', async () => {
