@@ -4,6 +4,7 @@ import { ForbiddenError, UnauthorizedError, UnavailableError } from '../shared/e
 import { sha256 } from '../shared/ids.ts';
 import { defineMessages } from '../shared/i18n.ts';
 import { prepared } from '../db/prepared.ts';
+import { CheckCache } from './check-cache.ts';
 
 export const bearerMsg = defineMessages({
   'oauth.token_missing': {
@@ -85,44 +86,9 @@ interface Checked {
   button: boolean;
 }
 
-interface CacheEntry extends Checked {
-  checkedAt: number;
-}
-
 /** At most this many tokens per environment and process; the oldest check is dropped first. */
 export const AUTH_CACHE_MAX_ENTRIES = 10_000;
-// One cache per environment's store in this process: nodes and environments never share one.
-const authCaches = new WeakMap<object, Map<string, CacheEntry>>();
-
-function authCache(ctx: Ctx): Map<string, CacheEntry> {
-  let cache = authCaches.get(ctx.store);
-  if (!cache) authCaches.set(ctx.store, (cache = new Map()));
-  return cache;
-}
-
-/** A successful check, no older than ctx.config.authCacheMs by ctx.clock; otherwise undefined. */
-function cached(ctx: Ctx, tokenHash: string, now: number): CacheEntry | undefined {
-  if (ctx.config.authCacheMs <= 0) return undefined;
-  const cache = authCache(ctx);
-  const hit = cache.get(tokenHash);
-  if (!hit) return undefined;
-  if (hit.checkedAt <= now && now - hit.checkedAt < ctx.config.authCacheMs) return hit;
-  cache.delete(tokenHash);
-  return undefined;
-}
-
-function remember(ctx: Ctx, tokenHash: string, checked: Checked, now: number): void {
-  const bound = ctx.config.authCacheMs;
-  if (bound <= 0) return;
-  const cache = authCache(ctx);
-  cache.delete(tokenHash);
-  // Entries go in in the order they were checked: drop stale ones from the front, and the oldest when full.
-  for (const [key, entry] of cache) {
-    if (cache.size < AUTH_CACHE_MAX_ENTRIES && entry.checkedAt <= now && now - entry.checkedAt < bound) break;
-    cache.delete(key);
-  }
-  cache.set(tokenHash, { ...checked, checkedAt: now });
-}
+const checks = new CheckCache<Checked>(AUTH_CACHE_MAX_ENTRIES);
 
 /**
  * 401 means exactly "get a new token" (missing or expired); an unknown or revoked token,
@@ -138,10 +104,10 @@ export async function authenticateApi(ctx: Ctx, request: FastifyRequest, permiss
   if (!token) throw new UnauthorizedError('oauth.token_missing');
   const tokenHash = sha256(token);
   const now = ctx.clock.now();
-  let checked: Checked | undefined = cached(ctx, tokenHash, now);
+  let checked = checks.get(ctx, tokenHash, now);
   if (!checked) {
     checked = await lookUp(ctx, tokenHash, now);
-    remember(ctx, tokenHash, checked, now);
+    checks.set(ctx, tokenHash, checked, now);
   }
   if (checked.tokenExpiresAt <= now) throw new UnauthorizedError('oauth.token_expired');
   if (permission === 'billing' && !checked.billing) throw new ForbiddenError('oauth.billing_not_granted');

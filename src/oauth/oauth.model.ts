@@ -1,6 +1,8 @@
 import OAuth2Server from '@node-oauth/oauth2-server';
 import type { Ctx } from '../context.ts';
 import { randomToken, safeEqual, sha256 } from '../shared/ids.ts';
+import { AUTH_CACHE_MAX_ENTRIES } from './bearer.ts';
+import { CheckCache } from './check-cache.ts';
 import { issueTokens, revokeFamily } from './tokens.ts';
 import { findClient, findCode, findToken, grantSourceRevoked, lockPerson, markCodeUsed, markRefreshUsed } from './oauth.repository.ts';
 import './oauth.messages.ts';
@@ -37,15 +39,41 @@ function wallDate(ctx: Ctx, atMs: number): Date {
   return new Date(Date.now() + (atMs - ctx.clock.now()));
 }
 
+/** What the token endpoint keeps of an active client of an active owner. */
+interface ActiveClient {
+  id: string;
+  secretHash: string;
+  secretVersion: number;
+  ownerUserId: string;
+}
+
+/**
+ * Clients found active, kept for the bearer check's bound (MPANDCO_AUTH_CACHE_MS): a
+ * suspended or revoked app, a disabled owner or a rotated secret stops getting tokens on
+ * every node within it (and a token issued meanwhile with the old secret's version stops
+ * working within it too). Kept only after a request that gave the right secret; the secret
+ * is compared on every request.
+ */
+const activeClients = new CheckCache<ActiveClient>(AUTH_CACHE_MAX_ENTRIES);
+
 async function getClient(ctx: Ctx, clientId: string, clientSecret: string | undefined): Promise<OAuthClient | null> {
   // Every app is a confidential client with a high-entropy secret: sha256 suffices (no scrypt on this hot path).
   if (!clientSecret || clientId.length > 200 || clientSecret.length > 200) return null;
-  const row = await findClient(ctx.store.db, clientId);
-  if (!row || !safeEqual(sha256(clientSecret), row.secret_hash)) return null;
-  if (row.status === 'suspended') throw new InvalidClientError('oauth.token.client_suspended');
-  if (row.status === 'revoked') throw new InvalidClientError('oauth.token.client_revoked');
-  if (row.owner_status !== 'active') return null;
-  return { id: row.id, grants: [...SUPPORTED_GRANTS], secretVersion: row.secret_version, ownerUserId: row.owner_user_id };
+  const now = ctx.clock.now();
+  const secretHash = sha256(clientSecret);
+  let client = activeClients.get(ctx, clientId, now);
+  // Any other secret is looked up: a secret rotated a moment ago works at once.
+  if (!client || !safeEqual(secretHash, client.secretHash)) {
+    const row = await findClient(ctx.store.db, clientId);
+    // The secret first: without it, nothing about the client is told.
+    if (!row || !safeEqual(secretHash, row.secret_hash)) return null;
+    if (row.status === 'suspended') throw new InvalidClientError('oauth.token.client_suspended');
+    if (row.status === 'revoked') throw new InvalidClientError('oauth.token.client_revoked');
+    if (row.owner_status !== 'active') return null;
+    client = { id: row.id, secretHash: row.secret_hash, secretVersion: row.secret_version, ownerUserId: row.owner_user_id };
+    activeClients.set(ctx, clientId, client, now);
+  }
+  return { id: client.id, grants: [...SUPPORTED_GRANTS], secretVersion: client.secretVersion, ownerUserId: client.ownerUserId };
 }
 
 async function getRefreshToken(ctx: Ctx, refreshToken: string) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperator } from '../../src/backoffice/operators.service.ts';
 import { changeAppStatus } from '../../src/backoffice/app-admin.service.ts';
+import { rotateSecret } from '../../src/apps/apps.service.ts';
 import { deliverDue } from '../../src/callbacks/deliver.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { AUTH_CACHE_MAX_ENTRIES } from '../../src/oauth/bearer.ts';
@@ -276,6 +277,39 @@ describe('two nodes on one store', () => {
       const fresh = (await clientAppsToken(a.baseUrl, m)).body.access_token as string;
       expect((await profile(b, fresh)).status).toBe(200);
       await reissue();
+    });
+
+    it('keeps an active client on the token endpoint for at most the bound: a suspension or a rotated secret through A holds on B after it, a new secret at once', async () => {
+      const op = await createOperator(a.ctx, { username: `op${randomHex(3)}`, password: 'Operador-2026!' });
+      const own = await merchantWithToken(a); // its own app: the others' secret stays as it is
+      expect((await clientAppsToken(b.baseUrl, own)).status).toBe(200); // node B keeps the client now
+      await a.ctx.store.tx((tx) => changeAppStatus(tx, { operatorId: op.id, via: 'web' }, own.app_id, 'suspend', 'Revisión', clock.now()));
+      clock.advance(AUTH_CACHE_MS - 1);
+      const within = await clientAppsToken(b.baseUrl, own);
+      expect(within.status).toBe(200);
+      // What B issued inside the bound is refused where it is used: the app's status comes with the token's check.
+      expect((await profile(a, within.body.access_token)).status).toBe(403);
+      clock.advance(1);
+      for (const node of [a, b]) {
+        const refused = await clientAppsToken(node.baseUrl, own);
+        expect(refused.status).toBe(400);
+        expect(refused.body.error_description).toMatch(/suspendida/);
+      }
+      await a.ctx.store.tx((tx) => changeAppStatus(tx, { operatorId: op.id, via: 'web' }, own.app_id, 'reinstate', 'Revisada', clock.now()));
+      expect((await clientAppsToken(b.baseUrl, own)).status).toBe(200); // refusals were not kept
+
+      // A secret rotated through node A while B keeps the client with the old one.
+      const old = { ...own };
+      const rotated = { ...own, client_secret: await a.ctx.store.tx((tx) => rotateSecret(tx, own.app_id, clock.now())) };
+      const stale = await clientAppsToken(b.baseUrl, old);
+      expect(stale.status).toBe(200); // inside the bound, and its token does not work: it carries the old secret's version
+      expect((await profile(a, stale.body.access_token)).status).toBe(403);
+      const fresh = await clientAppsToken(b.baseUrl, rotated); // another secret is looked up: the new one works at once
+      expect(fresh.status).toBe(200);
+      expect((await profile(b, fresh.body.access_token)).status).toBe(200);
+      expect((await clientAppsToken(b.baseUrl, old)).status).toBe(400); // B now keeps the new one
+      clock.advance(AUTH_CACHE_MS);
+      expect((await clientAppsToken(a.baseUrl, old)).status).toBe(400);
     });
 
     it('never caches a refusal: a user enabled again through node A is served on node B at once', async () => {
