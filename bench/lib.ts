@@ -18,10 +18,10 @@ export function start(args: string[], env: NodeJS.ProcessEnv, ready: string): Pr
   });
 }
 
-/** Runs the real `mpandco` command; resolves with its standard output. */
-export function cliOut(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+/** Runs the real `mpandco` command (of another checkout with `bin`); resolves with its standard output. */
+export function cliOut(args: string[], env: NodeJS.ProcessEnv, bin = 'bin/mpandco.js'): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/mpandco.js', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`mpandco ${args.join(' ')} exited ${code}`))));
