@@ -10,8 +10,8 @@ import { NotFoundError } from '../shared/errors.ts';
 import { InvariantError, moneyRefusal } from '../ledger/invariants.ts';
 import { appStatus, payerWallet } from './requests.repository.ts';
 import { intentNow, merchantOffset } from '../test-mode/test-clock.ts';
-import './billing.messages.ts';
 import { mailKept } from '../mail/transport.ts';
+import './billing.messages.ts';
 
 // Paying a billing request, shared by the merchant's cashier (execute/request.json) and
 // the payer's wallet page. The PIN is checked before the money transaction (scrypt is
