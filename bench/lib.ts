@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import autocannon from 'autocannon';
 
-export type Row = { name: string; rps: number; p50: number; p99: number; non2xx: number; errors: number };
+export type Row = { name: string; requests: number; rps: number; p50: number; p99: number; non2xx: number; errors: number };
 
 /** Starts a process and resolves once its standard output shows `ready`. */
 export function start(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<{ child: ChildProcess; out: string }> {
@@ -53,7 +53,7 @@ export async function measure(name: string, opts: autocannon.Options): Promise<R
     });
   });
   const seconds = Math.max(lastAnswer - started, 1) / 1000;
-  const row = { name, rps: Math.round(r.requests.total / seconds), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  const row = { name, requests: r.requests.total, rps: Math.round(r.requests.total / seconds), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
   process.stderr.write(`${name}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, non-2xx ${row.non2xx}, errors ${row.errors}\n`);
   return row;
 }

@@ -156,7 +156,7 @@ async function runOnce(setting: Setting, n: number): Promise<Run> {
       });
     }));
     const execute: Row = {
-      name, rps: runs.reduce((t, r) => t + r.rps, 0), p50: Math.max(...runs.map((r) => r.p50)), p99: Math.max(...runs.map((r) => r.p99)),
+      name, requests: runs.reduce((t, r) => t + r.requests, 0), rps: runs.reduce((t, r) => t + r.rps, 0), p50: Math.max(...runs.map((r) => r.p50)), p99: Math.max(...runs.map((r) => r.p99)),
       non2xx: runs.reduce((t, r) => t + r.non2xx, 0), errors: runs.reduce((t, r) => t + r.errors, 0),
     };
     let cpuLine = '';
