@@ -3,7 +3,7 @@ import { ledgerEnforced } from './ledger-rules.migration.ts';
 import { rateLimits } from './rate-limits.migration.ts';
 import { refBlocks, refSequence } from './ref-sequence.migration.ts';
 import { sandboxClocks, sandboxTestPayers } from './sandbox.migration.ts';
-import { requestLog } from './request-log.migration.ts';
+import { requestLog, requestLogOwnFile } from './request-log.migration.ts';
 import { mailOutbox, mailParams, passwordResets, topups, withdrawals } from './wallet.migration.ts';
 import { callbackLog, webhooks } from './webhooks.migration.ts';
 
@@ -462,6 +462,7 @@ const MIGRATIONS: [string, (d: Dialect) => Migration][] = [
   ['0051_sandbox_test_payers', sandboxTestPayers],
   ['0055_ref_blocks', refBlocks],
   ['0060_mail_params', mailParams],
+  ['0061_request_log_own_file', requestLogOwnFile],
 ];
 
 type MigrationStore = {

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 // The request log of each app (src/request-log): one row per API call made with the app's
 // credentials, kept 7 days and at most a fixed number of rows per app, purged in batches.
@@ -30,6 +30,26 @@ export function requestLog(d: 'sqlite' | 'postgres'): Migration {
       await db.schema.createIndex('request_log_app').on('request_log').columns(['app_id', 'created_at', 'id']).execute();
       // The 7-day purge takes the oldest rows of every app from here.
       await db.schema.createIndex('request_log_created').on('request_log').columns(['created_at', 'id']).execute();
+    },
+  };
+}
+
+/**
+ * SQLite keeps the request log in a file of its own, attached as `log` (see `openStore`), which
+ * creates the table there. This moves the rows an older store kept in its main file, ids and
+ * all (so links to an entry keep working), and drops the old table with its indexes. On
+ * PostgreSQL the log stays where it is.
+ */
+export function requestLogOwnFile(d: 'sqlite' | 'postgres'): Migration {
+  return {
+    async up(db: AnyDb) {
+      if (d !== 'sqlite') return;
+      const { rows } = await sql`select 1 from main.sqlite_master where type = 'table' and name = 'request_log'`.execute(db);
+      if (!rows.length) return;
+      const columns = sql.raw(['id', 'app_id', 'created_at', 'method', 'path', 'query', 'status', 'duration_ms', 'idempotency_key',
+        'request_id', 'request_headers', 'request_body', 'request_truncated', 'response_body', 'response_truncated'].join(', '));
+      await sql`insert into log.request_log (${columns}) select ${columns} from main.request_log`.execute(db);
+      await sql`drop table main.request_log`.execute(db);
     },
   };
 }
