@@ -2,8 +2,9 @@
 // `--import`, before the platform's own modules): times every SQLite statement the process
 // runs, by its SQL text, on the thread that runs it. At each SIGUSR2 it appends what was timed
 // since the last one to FILE as one JSON line, and starts again. The bench sends one before a
-// measured scenario and one after it, so the second line is the scenario's. SQLite only: better-sqlite3 runs a statement on the event loop, so
-// its time there is the process's own; a PostgreSQL query's time is a round trip.
+// measured scenario and one after it, so the second line is the scenario's. SQLite only:
+// better-sqlite3 runs a statement on the event loop, so its time there is the process's own;
+// a PostgreSQL query's time is a round trip.
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 

@@ -46,10 +46,28 @@ export function requestLogOwnFile(d: 'sqlite' | 'postgres'): Migration {
       if (d !== 'sqlite') return;
       const { rows } = await sql`select 1 from main.sqlite_master where type = 'table' and name = 'request_log'`.execute(db);
       if (!rows.length) return;
-      const columns = sql.raw(['id', 'app_id', 'created_at', 'method', 'path', 'query', 'status', 'duration_ms', 'idempotency_key',
-        'request_id', 'request_headers', 'request_body', 'request_truncated', 'response_body', 'response_truncated'].join(', '));
+      const columns = sql.raw(REQUEST_LOG_COLUMNS.join(', '));
       await sql`insert into log.request_log (${columns}) select ${columns} from main.request_log`.execute(db);
       await sql`drop table main.request_log`.execute(db);
     },
   };
+}
+
+const REQUEST_LOG_COLUMNS = ['id', 'app_id', 'created_at', 'method', 'path', 'query', 'status', 'duration_ms', 'idempotency_key',
+  'request_id', 'request_headers', 'request_body', 'request_truncated', 'response_body', 'response_truncated'];
+
+/**
+ * The request log's table and indexes in SQLite's `schema` (the attached `log` file), as
+ * migration 0040 made them: run at every open, so that a log file lost or new is made again.
+ */
+export function requestLogSqliteDdl(schema: string): string[] {
+  return [
+    `create table if not exists ${schema}.request_log ("id" integer primary key autoincrement, "app_id" text not null,
+      "created_at" bigint not null, "method" text not null, "path" text not null, "query" text not null,
+      "status" integer not null, "duration_ms" integer not null, "idempotency_key" text, "request_id" text not null,
+      "request_headers" text not null, "request_body" text, "request_truncated" integer not null,
+      "response_body" text, "response_truncated" integer not null)`,
+    `create index if not exists ${schema}.request_log_app on request_log ("app_id", "created_at", "id")`,
+    `create index if not exists ${schema}.request_log_created on request_log ("created_at", "id")`,
+  ];
 }

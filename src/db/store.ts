@@ -10,6 +10,7 @@ import {
 import { pgTuning, type PgTuning, type StoreConfig } from '../config/config.ts';
 import type { DB } from './schema.ts';
 import { runMigrations } from './migrations.ts';
+import { requestLogSqliteDdl } from './request-log.migration.ts';
 import { GroupCommitter } from './group-commit.ts';
 import { SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { assertNotInTransaction, CONNECTION_WAIT_MS, guardedDialect } from './tx-guard.ts';
@@ -265,15 +266,6 @@ export function requestLogFile(file: string): string {
 // Its statements name `request_log` unqualified: SQLite finds a table in `main` first, then in
 // the attached files, so they are the same on both stores. Migration 0061 moves the rows an
 // older store kept in `main`.
-const REQUEST_LOG_DDL = [
-  `create table if not exists log.request_log ("id" integer primary key autoincrement, "app_id" text not null,
-    "created_at" bigint not null, "method" text not null, "path" text not null, "query" text not null,
-    "status" integer not null, "duration_ms" integer not null, "idempotency_key" text, "request_id" text not null,
-    "request_headers" text not null, "request_body" text, "request_truncated" integer not null,
-    "response_body" text, "response_truncated" integer not null)`,
-  'create index if not exists log.request_log_app on request_log ("app_id", "created_at", "id")',
-  'create index if not exists log.request_log_created on request_log ("created_at", "id")',
-];
 
 function attachRequestLog(database: Database.Database, logFile: string, writer: boolean): void {
   database.prepare('attach database ? as log').run(logFile);
@@ -281,7 +273,7 @@ function attachRequestLog(database: Database.Database, logFile: string, writer: 
   database.pragma('log.cache_size = -8192');
   if (!writer) return;
   database.pragma('log.journal_mode = WAL');
-  for (const ddl of REQUEST_LOG_DDL) database.exec(ddl);
+  for (const ddl of requestLogSqliteDdl('log')) database.exec(ddl);
 }
 
 const RETRYABLE_PG = new Set(['40P01', '40001']);
@@ -318,9 +310,16 @@ export async function openStore(cfg: StoreConfig, fileName: string, warn: StoreW
   // COMMIT and never waits for the writer, so a read does not queue behind a group of
   // payments, and a root read inside a transaction (with the guard off) cannot wait for the
   // connection its own transaction holds. It refuses writes (query_only).
-  const reader = openSqlite(file);
-  attachRequestLog(reader, logFile, false);
-  reader.pragma('query_only = ON');
+  let reader: Database.Database | undefined;
+  try {
+    reader = openSqlite(file);
+    attachRequestLog(reader, logFile, false);
+    reader.pragma('query_only = ON');
+  } catch (e) {
+    reader?.close();
+    database.close();
+    throw e;
+  }
   const readDb = new Kysely<DB>({ dialect: guardedDialect(sqliteDialect(reader)) });
   const checkpointFailed = (err: unknown) => warn('a WAL checkpoint failed; the next one will try again', { err });
   const checkpointers = [new SqliteCheckpointer(file, undefined, checkpointFailed), new SqliteCheckpointer(logFile, undefined, checkpointFailed)];

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { requestLogSqliteDdl } from '../../src/db/request-log.migration.ts';
 import { openStore, requestLogFile } from '../../src/db/store.ts';
 
 // On SQLite the request log lives in a file of its own beside the store's, attached to each
@@ -66,11 +67,7 @@ describe('the request log on SQLite', () => {
     // The store as the build before kept it: the log in its main file, the move not yet made.
     fs.rmSync(requestLogFile(file));
     const old = new Database(file);
-    old.exec(`create table request_log ("id" integer primary key autoincrement, "app_id" text not null,
-      "created_at" bigint not null, "method" text not null, "path" text not null, "query" text not null,
-      "status" integer not null, "duration_ms" integer not null, "idempotency_key" text, "request_id" text not null,
-      "request_headers" text not null, "request_body" text, "request_truncated" integer not null,
-      "response_body" text, "response_truncated" integer not null)`);
+    for (const ddl of requestLogSqliteDdl('main')) old.exec(ddl);
     const insert = old.prepare(`insert into request_log (id, app_id, created_at, method, path, query, status, duration_ms,
       request_id, request_headers, request_truncated, response_truncated) values (?, ?, 1, 'GET', '/api/x', '', 200, 1, 'r', '{}', 0, 0)`);
     for (const id of [5, 6, 7]) insert.run(id, `old-${id}`);
@@ -89,20 +86,30 @@ describe('the request log on SQLite', () => {
     ]);
   });
 
+  const openFds = (file: string) => fs.readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return fs.readlinkSync(path.join('/proc/self/fd', fd)).startsWith(file);
+    } catch {
+      return false;
+    }
+  });
+
   it.runIf(process.platform === 'linux')('closes the log’s file with the store', async () => {
     const dir = dataDir();
     const logFile = requestLogFile(path.join(dir, 'store.sqlite'));
-    const open = () => fs.readdirSync('/proc/self/fd').filter((fd) => {
-      try {
-        return fs.readlinkSync(path.join('/proc/self/fd', fd)).startsWith(logFile);
-      } catch {
-        return false;
-      }
-    });
+    const open = () => openFds(logFile);
     const store = await openStore({ dataDir: dir }, 'store.sqlite');
     await store.db.selectFrom('request_log').select('id').execute();
     expect(open().length).toBeGreaterThan(0);
     await store.close();
     expect(open()).toEqual([]);
+  });
+
+  it.runIf(process.platform === 'linux')('refuses to open, and keeps no file open, when the log’s file cannot be opened', async () => {
+    const dir = dataDir();
+    const file = path.join(dir, 'store.sqlite');
+    fs.mkdirSync(requestLogFile(file));
+    await expect(openStore({ dataDir: dir }, 'store.sqlite')).rejects.toThrow(/unable to open/);
+    expect(openFds(file)).toEqual([]);
   });
 });
