@@ -36,11 +36,13 @@ export const bearerMsg = defineMessages({
 const tokenLookup = prepared((db, tokenHash: string) => db.selectFrom('oauth_tokens as t')
   .innerJoin('apps as a', 'a.id', 't.app_id')
   .innerJoin('users as u', 'u.id', 't.user_id')
+  .leftJoin('digital_accounts as r', 'r.id', 'a.receiving_account_id')
   .select([
     't.expires_at', 't.revoked_at', 't.kind', 't.secret_version as token_secret_version',
     'a.id as app_id', 'a.client_id', 'a.name', 'a.owner_user_id', 'a.receiving_account_id', 'a.home_url',
     'a.billing_enabled', 'a.button_enabled', 'a.ready', 'a.status', 'a.status_reason', 'a.secret_version',
     'a.callback_secret', 'u.id as user_id', 'u.username', 'u.kind as user_kind', 'u.status as user_status',
+    'r.handle as receiving_handle',
   ])
   .where('t.token_hash', '=', tokenHash));
 
@@ -58,6 +60,8 @@ export interface ApiCaller {
    * another's wallet.
    */
   receivingAccountId: string;
+  /** That account's handle (handles never change), so a new intent names it without a read. */
+  receivingAccountHandle: string;
 }
 
 /** Idempotency-Keys belong to one app acting for one account. */
@@ -134,15 +138,15 @@ async function lookUp(ctx: Ctx, tokenHash: string, now: number): Promise<Checked
       button_enabled: row.button_enabled, ready: row.ready, callback_secret: row.callback_secret,
     },
     user: { id: row.user_id, username: row.username, kind: row.user_kind },
-    receivingAccountId: row.user_id === row.owner_user_id
-      ? row.receiving_account_id
-      : await firstWalletId(ctx, row.user_id),
+    ...(row.user_id === row.owner_user_id
+      ? { receivingAccountId: row.receiving_account_id, receivingAccountHandle: row.receiving_handle ?? '' }
+      : await firstWallet(ctx, row.user_id)),
   };
   return { caller, tokenExpiresAt: Number(row.expires_at), billing: !!row.billing_enabled, button: !!row.button_enabled };
 }
 
-async function firstWalletId(ctx: Ctx, userId: string): Promise<string> {
-  const w = await ctx.store.db.selectFrom('digital_accounts').select('id').where('user_id', '=', userId)
+async function firstWallet(ctx: Ctx, userId: string): Promise<Pick<ApiCaller, 'receivingAccountId' | 'receivingAccountHandle'>> {
+  const w = await ctx.store.db.selectFrom('digital_accounts').select(['id', 'handle']).where('user_id', '=', userId)
     .where('kind', '=', 'wallet').orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
-  return w?.id ?? '';
+  return { receivingAccountId: w?.id ?? '', receivingAccountHandle: w?.handle ?? '' };
 }

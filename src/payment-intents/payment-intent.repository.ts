@@ -141,13 +141,6 @@ export async function ownWalletByHandle(db: Db, userId: string, handle: string) 
     .where('handle', '=', handle).where('user_id', '=', userId).where('kind', '=', 'wallet').executeTakeFirst();
 }
 
-const walletWithId = prepared((db, id: string) =>
-  db.selectFrom('digital_accounts').select(['id', 'handle', 'user_id', 'name']).where('id', '=', id));
-
-export async function walletById(db: Db, id: string) {
-  return (await walletWithId(db, id))[0];
-}
-
 /** Wallets by handle with whether each is authorized for distributions on the app. */
 export async function distributionAccounts(db: Db, appId: string, handles: string[]) {
   if (handles.length === 0) return [];

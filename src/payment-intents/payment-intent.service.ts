@@ -10,7 +10,7 @@ import { parseIntentForm, type ParsedIntent } from './payment-intent.form.ts';
 import { paginate, type PageRequest } from '../http/paginator.ts';
 import { serializeIntents } from './payment-intent.serializer.ts';
 import {
-  countIntents, distributionAccounts, findIntentWithClock, listIntents, firstWallet, insertIntent, ownWalletByHandle, walletById, type IntentRow,
+  countIntents, distributionAccounts, findIntentWithClock, listIntents, firstWallet, insertIntent, ownWalletByHandle, type IntentRow,
 } from './payment-intent.repository.ts';
 import type { StoredTransaction } from './payment-intent.types.ts';
 import { mailUser } from '../mail/outbox.ts';
@@ -25,9 +25,10 @@ function checkPermission(caller: ApiCaller, intent: ParsedIntent['intent']): voi
 }
 
 async function resolveDestinations(ctx: Ctx, caller: ApiCaller, parsed: ParsedIntent, errors: FormErrors): Promise<Account[]> {
-  const fallback = await walletById(ctx.store.db, caller.receivingAccountId);
+  // The caller carries its receiving account's id and handle: the usual intent reads nothing here.
+  const fallback = { id: caller.receivingAccountId, handle: caller.receivingAccountHandle };
   return Promise.all(parsed.transactions.map(async (t, i) => {
-    if (!t.destinationHandle) return { id: fallback?.id ?? '', handle: fallback?.handle ?? '' };
+    if (!t.destinationHandle) return fallback;
     const own = await ownWalletByHandle(ctx.store.db, caller.user.id, t.destinationHandle);
     if (!own) errors.add(['transactions', i, 'digitalAccountDestination'], 'intent.destination_not_own');
     return own ?? { id: '', handle: '' };

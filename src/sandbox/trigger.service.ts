@@ -39,9 +39,10 @@ export interface Triggered {
 /** The app acting for its owner, as its own token would: the same checks and account. */
 export async function callerForApp(ctx: Ctx, appId: string): Promise<ApiCaller> {
   const a = await ctx.store.db.selectFrom('apps as a').innerJoin('users as u', 'u.id', 'a.owner_user_id')
+    .innerJoin('digital_accounts as r', 'r.id', 'a.receiving_account_id')
     .select([
       'a.id', 'a.client_id', 'a.name', 'a.owner_user_id', 'a.receiving_account_id', 'a.home_url', 'a.billing_enabled',
-      'a.button_enabled', 'a.ready', 'a.callback_secret', 'u.username', 'u.kind',
+      'a.button_enabled', 'a.ready', 'a.callback_secret', 'u.username', 'u.kind', 'r.handle',
     ])
     .where('a.id', '=', appId).executeTakeFirstOrThrow();
   return {
@@ -52,6 +53,7 @@ export async function callerForApp(ctx: Ctx, appId: string): Promise<ApiCaller> 
     },
     user: { id: a.owner_user_id, username: a.username, kind: a.kind },
     receivingAccountId: a.receiving_account_id,
+    receivingAccountHandle: a.handle,
   };
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertDigitalAccount } from '../../src/accounts/accounts.service.ts';
 import { testServer, type TestServer } from '../helpers/env.ts';
 import { get, postForm, postJson, postMultipart } from '../helpers/http.ts';
 import { createSale, createUrl, later, merchantWithToken, saleDoc, show, VES, wooCommerceCreateBody, type Merchant } from './fixtures.ts';
@@ -112,6 +113,20 @@ describe('POST /api/payment-intent/.json: the three encodings', () => {
     const again = await show(s, m, r.body.id);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(r.body);
+  });
+
+  it('sends a sale without a destination to the app\'s receiving account, and to the new one once the merchant changes it', async () => {
+    const first = await createSale(s, m, '3.00');
+    expect(first.body.transactions[0].digital_account_destination.username).toBe(m.digital_account);
+    const handle = `${m.digital_account}-caja2`;
+    const second = await s.ctx.store.tx((tx) => insertDigitalAccount(tx, { userId: m.user_id, handle, name: 'Caja 2', nowMs: s.clock.now() }));
+    await s.ctx.store.tx((tx) => tx.updateTable('apps').set({ receiving_account_id: second }).where('id', '=', m.app_id).execute());
+    const after = await createSale(s, m, '4.00');
+    expect(after.status).toBe(200);
+    expect(after.body.transactions[0].digital_account_destination.username).toBe(handle);
+    const [stored] = JSON.parse((await s.ctx.store.db.selectFrom('payment_intents').select('transactions_json')
+      .where('id', '=', after.body.id).executeTakeFirstOrThrow()).transactions_json);
+    expect(stored).toMatchObject({ destinationAccountId: second, destinationHandle: handle });
   });
 });
 
