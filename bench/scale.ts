@@ -2,10 +2,12 @@
 // merchant", --shops 1) or spread over many (--shops 100), on one or two nodes sharing the
 // store, beside a bare Fastify route in the same run. Every execution is a durable COMMIT.
 // Usage: node --import tsx bench/scale.ts [--shops 1 --payers 1000 --workers 2 --nodes 1 --duration 10 --connections 50
-//   --executions 20000 --cpu --cpu-prof DIR] [--compare 'VAR=value ...' --compare 'VAR=value ...' --repeat N]
+//   --executions 20000 --cpu --cpu-prof DIR --pg-statements] [--compare 'VAR=value ...' --compare 'VAR=value ...' --repeat N]
 // (DATABASE_URL=... for PostgreSQL). Prints a Markdown table; bench/README.md keeps the figures. With --cpu (Linux), the CPU
 // time of the servers, PostgreSQL and this process over 10 s of the executions (from the 3rd second), per payment, with
-// the bytes the servers and PostgreSQL wrote to storage and, on PostgreSQL, the WAL it generated.
+// the bytes the servers and PostgreSQL wrote to storage and, on PostgreSQL, the WAL it generated. With --pg-statements
+// (PostgreSQL with pg_stat_statements loaded, see bench/pg-statements.ts), each statement's time and WAL a payment over
+// the same window.
 //
 // --compare runs each setting in turn, --repeat times (A B A B ...), every run on fresh data with its own
 // bare route, and ends with each setting's runs and medians: on a machine whose speed drifts, settings
@@ -24,6 +26,7 @@ import { changeState, openIntent } from '../src/payment-intents/intent.machine.t
 import { openEnvironment } from '../src/platform.ts';
 import { createMerchant } from '../src/sandbox/demo.ts';
 import { addTestFunds } from '../src/sandbox/funds.ts';
+import { dropStatements, prepareStatements, statementsTable, statementsWindow } from './pg-statements.ts';
 import { cpuPerUnit, form, FORM, json, measure, start, table, type Row, dropBenchSchema } from './lib.ts';
 
 const { values } = parseArgs({
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '1' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' },
     executions: { type: 'string', default: '20000' },
     cpu: { type: 'boolean', default: false },
+    'pg-statements': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' }, // a directory: each server process writes a .cpuprofile there
     compare: { type: 'string', multiple: true },
     repeat: { type: 'string', default: '1' },
@@ -40,6 +44,7 @@ const { values } = parseArgs({
 const [SHOPS, PAYERS, WORKERS, NODES, DURATION, CONNECTIONS, EXECUTIONS, REPEAT] =
   ['shops', 'payers', 'workers', 'nodes', 'duration', 'connections', 'executions', 'repeat'].map((k) => Number(values[k as keyof typeof values]));
 const STORE = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
+if (values['pg-statements'] && STORE !== 'postgres') throw new Error('--pg-statements needs PostgreSQL (DATABASE_URL)');
 const SALE = form({
   'paymentintent[intent]': 'sale', 'paymentintent[redirectUrls][returnUrl]': 'http://shop.test/ok',
   'paymentintent[redirectUrls][cancelUrl]': 'http://shop.test/ko', 'paymentintent[transactions][0][amount][total]': '0.01',
@@ -59,7 +64,7 @@ const settings: Setting[] = (values.compare ?? ['']).map((text) => {
 });
 
 type Run = {
-  setting: Setting; bare: Row; execute: Row; cpuLine: string; msPerPayment?: number; kbPerPayment?: number; walKb?: number; perCommit?: number; verify: boolean;
+  setting: Setting; bare: Row; execute: Row; cpuLine: string; statements: string; msPerPayment?: number; kbPerPayment?: number; walKb?: number; perCommit?: number; verify: boolean;
 };
 
 /** One run: fresh shops, payers and sales in a schema of its own, the bare route, then the executions. */
@@ -77,6 +82,8 @@ async function runOnce(setting: Setting, n: number): Promise<Run> {
   let bare: Awaited<ReturnType<typeof start>> | undefined;
   let nodes: Awaited<ReturnType<typeof start>>[] = [];
   try {
+    // Refused before the setup, with what to do, when the server does not load the module.
+    if (values['pg-statements']) extensionCreated ||= (await prepareStatements(ctx.store.autocommit)).created;
     const shops = [];
     for (let i = 0; i < SHOPS; i++) shops.push(await createMerchant(ctx));
     const template = await checkNewUser({
@@ -138,6 +145,8 @@ async function runOnce(setting: Setting, n: number): Promise<Run> {
       ? async () => Number((await sql<{ b: string }>`select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text as b`.execute(ctx.store.db)).rows[0].b)
       : undefined;
     const cpu = values.cpu ? cpuPerUnit(paid, 3_000, 10_000, commits, walBytes) : undefined;
+    const statements = values['pg-statements'] ? statementsWindow(ctx.store.autocommit, paid, 3_000, 10_000) : undefined;
+    statements?.catch(() => undefined); // awaited below, after the executions; a failure surfaces there
     const runs = await Promise.all(ports.map((port, k) => {
       const mine = sales.slice(k * share, (k + 1) * share);
       let next = 0;
@@ -176,9 +185,11 @@ async function runOnce(setting: Setting, n: number): Promise<Run> {
         c.walKbPerUnit !== undefined ? `; PostgreSQL's WAL ${c.walKbPerUnit.toFixed(1)} KB a payment` : ''}\n`;
       walKb = c.walKbPerUnit;
     }
+    const statementsText = statements ? statementsTable(await statements) : '';
+    if (extensionCreated && n === settings.length * REPEAT - 1) await dropStatements(ctx.store.autocommit);
     const report = await verifyLedger(ctx.store.db);
     process.stderr.write(`ledger verify: ${report.ok ? 'OK' : JSON.stringify(report.violations.slice(0, 3))}\n`);
-    return { setting, bare: bareRow, execute, cpuLine, msPerPayment, kbPerPayment, walKb, perCommit, verify: report.ok };
+    return { setting, bare: bareRow, execute, cpuLine, statements: statementsText, msPerPayment, kbPerPayment, walKb, perCommit, verify: report.ok };
   } finally {
     bare?.child.kill();
     for (const node of nodes) node.child.kill('SIGTERM');
@@ -189,6 +200,8 @@ async function runOnce(setting: Setting, n: number): Promise<Run> {
   }
 }
 
+/** Whether --pg-statements created the extension (then the last run drops it). */
+let extensionCreated = false;
 const done: Run[] = [];
 for (let round = 0; round < REPEAT; round++) {
   for (const setting of settings) done.push(await runOnce(setting, done.length));
@@ -201,7 +214,7 @@ const median = (xs: number[]) => {
 const cpuModel = os.cpus()[0]?.model ?? 'unknown CPU';
 let out = `\n${new Date().toISOString().slice(0, 10)} · ${STORE} · ${os.cpus().length} cores (${cpuModel}) · ${CONNECTIONS} connections · ${DURATION} s\n\n`;
 if (done.length === 1) {
-  out += `${table([done[0]!.bare, done[0]!.execute])}\n${done[0]!.cpuLine ? `\n${done[0]!.cpuLine}` : ''}`;
+  out += `${table([done[0]!.bare, done[0]!.execute])}\n${done[0]!.cpuLine ? `\n${done[0]!.cpuLine}` : ''}${done[0]!.statements ? `\n${done[0]!.statements}` : ''}`;
 } else {
   out += `${done[0]!.execute.name}, ${settings.length} setting(s) in alternation, ${REPEAT} round(s)\n\n`;
   out += '| run | setting | bare req/s | execute req/s | p50 ms | p99 ms | non-2xx | payments a commit | CPU ms a payment (servers + database) | KB written a payment (servers + database) | WAL of PostgreSQL, KB a payment | verify |\n';
@@ -216,6 +229,9 @@ if (done.length === 1) {
     out += `| ${s.label} | ${mine.length} | ${mine.map((r) => r.execute.rps).join(', ')} | ${median(mine.map((r) => r.execute.rps))} | ${
       median(mine.map((r) => r.execute.p99))} | ${(100 * median(mine.map((r) => r.execute.rps / r.bare.rps))).toFixed(1)} % |\n`;
   }
+  done.forEach((r, i) => {
+    if (r.statements) out += `\nRun ${i + 1} (${r.setting.label}): ${r.statements}`;
+  });
 }
 process.stdout.write(out);
 if (done.some((r) => !r.verify)) process.exitCode = 1;
