@@ -81,6 +81,7 @@ async function runOnce(setting: Setting, n: number): Promise<Run> {
   const ports = Array.from({ length: NODES }, (_, i) => 18280 + i);
   let bare: Awaited<ReturnType<typeof start>> | undefined;
   let nodes: Awaited<ReturnType<typeof start>>[] = [];
+  let finished = false;
   try {
     // Refused before the setup, with what to do, when the server does not load the module.
     if (values['pg-statements']) extensionCreated ||= (await prepareStatements(ctx.store.autocommit)).created;
@@ -186,11 +187,13 @@ async function runOnce(setting: Setting, n: number): Promise<Run> {
       walKb = c.walKbPerUnit;
     }
     const statementsText = statements ? statementsTable(await statements) : '';
-    if (extensionCreated && n === settings.length * REPEAT - 1) await dropStatements(ctx.store.autocommit);
     const report = await verifyLedger(ctx.store.db);
     process.stderr.write(`ledger verify: ${report.ok ? 'OK' : JSON.stringify(report.violations.slice(0, 3))}\n`);
+    finished = true;
     return { setting, bare: bareRow, execute, cpuLine, statements: statementsText, msPerPayment, kbPerPayment, walKb, perCommit, verify: report.ok };
   } finally {
+    // The extension this bench created goes after the last run, or after a run that failed (no run follows it).
+    if (extensionCreated && (!finished || n === settings.length * REPEAT - 1)) await dropStatements(ctx.store.autocommit).catch(() => undefined);
     bare?.child.kill();
     for (const node of nodes) node.child.kill('SIGTERM');
     await Promise.all(nodes.map((node) => new Promise((r) => (node.child.exitCode !== null ? r(null) : node.child.once('exit', r)))));

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { UserKind, UsersTable } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
 import { isUniqueViolation, type Tx, type ReadDb , type AutoCommit } from '../db/store.ts';
 import { FormErrors } from '../shared/form.ts';
 import { newId } from '../shared/ids.ts';
@@ -225,6 +226,18 @@ export async function checkPin(db: AutoCommit, userId: string, pin: string, nowM
     .returning('pin_locked_until').executeTakeFirst();
   if (!after) return locked(nowMs + PIN_LOCK_MS);
   return Number(after.pin_locked_until) > nowMs ? locked(Number(after.pin_locked_until)) : { ok: false, reason: 'wrong' };
+}
+
+const firstWalletOf = prepared((db, userId: string) => db.selectFrom('digital_accounts')
+  .select(['id', 'handle', 'balance_minor']).where('user_id', '=', userId)
+  .where('kind', '=', 'wallet').orderBy('created_at').orderBy('id').limit(1));
+
+/**
+ * The first wallet of a user (the oldest; the id breaks a tie): where a payer's money comes
+ * from, and where a third-party app's calls for that user receive and pay out.
+ */
+export async function firstWallet(db: ReadDb, userId: string) {
+  return (await firstWalletOf(db, userId))[0];
 }
 
 export async function walletsOf(db: ReadDb, userId: string) {

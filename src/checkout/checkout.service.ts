@@ -1,6 +1,7 @@
 import type { Ctx } from '../context.ts';
 import { changeState, openIntent, refusalOf } from '../payment-intents/intent.machine.ts';
-import { firstWallet, lockIntent } from '../payment-intents/payment-intent.repository.ts';
+import { lockIntent } from '../payment-intents/payment-intent.repository.ts';
+import { firstWallet } from '../accounts/accounts.service.ts';
 import { isExpired } from '../payment-intents/payment-intent.state.ts';
 import { findIntentForPage, findPayer, type PageIntent } from './checkout.repository.ts';
 import { isRedirectable, withQuery } from './checkout.urls.ts';

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { writeAudit } from '../audit/audit.service.ts';
-import { firstWallet } from '../payment-intents/payment-intent.repository.ts';
+import { firstWallet } from '../accounts/accounts.service.ts';
 import { SETTLEMENT_MS, submitBatch } from '../payouts/payout.service.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { PageUser } from '../web/render.ts';

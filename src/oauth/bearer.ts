@@ -5,6 +5,7 @@ import { sha256 } from '../shared/ids.ts';
 import { defineMessages } from '../shared/i18n.ts';
 import { prepared } from '../db/prepared.ts';
 import { CheckCache } from './check-cache.ts';
+import { firstWallet } from '../accounts/accounts.service.ts';
 
 export const bearerMsg = defineMessages({
   'oauth.token_missing': {
@@ -140,13 +141,12 @@ async function lookUp(ctx: Ctx, tokenHash: string, now: number): Promise<Checked
     user: { id: row.user_id, username: row.username, kind: row.user_kind },
     ...(row.user_id === row.owner_user_id
       ? { receivingAccountId: row.receiving_account_id, receivingAccountHandle: row.receiving_handle ?? '' }
-      : await firstWallet(ctx, row.user_id)),
+      : await delegatedReceiving(ctx, row.user_id)),
   };
   return { caller, tokenExpiresAt: Number(row.expires_at), billing: !!row.billing_enabled, button: !!row.button_enabled };
 }
 
-async function firstWallet(ctx: Ctx, userId: string): Promise<Pick<ApiCaller, 'receivingAccountId' | 'receivingAccountHandle'>> {
-  const w = await ctx.store.db.selectFrom('digital_accounts').select(['id', 'handle']).where('user_id', '=', userId)
-    .where('kind', '=', 'wallet').orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+async function delegatedReceiving(ctx: Ctx, userId: string): Promise<Pick<ApiCaller, 'receivingAccountId' | 'receivingAccountHandle'>> {
+  const w = await firstWallet(ctx.store.db, userId);
   return { receivingAccountId: w?.id ?? '', receivingAccountHandle: w?.handle ?? '' };
 }

@@ -151,15 +151,6 @@ export async function distributionAccounts(db: Db, appId: string, handles: strin
     .execute();
 }
 
-const firstWalletOf = prepared((db, userId: string) => db.selectFrom('digital_accounts')
-  .select(['id', 'handle', 'balance_minor']).where('user_id', '=', userId)
-  .where('kind', '=', 'wallet').orderBy('created_at').orderBy('id').limit(1));
-
-/** The first wallet of a user: where a payer's money comes from. */
-export async function firstWallet(db: Db, userId: string) {
-  return (await firstWalletOf(db, userId))[0];
-}
-
 /** Who a payment is between, as its answer and its e-mails need them. */
 export interface PaymentParty {
   id: string;

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
 import type { Locale } from '../shared/i18n.ts';
-import { findUserByLogin } from '../accounts/accounts.service.ts';
+import { findUserByLogin, firstWallet } from '../accounts/accounts.service.ts';
 import type { ApiCaller } from '../oauth/bearer.ts';
 import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { FormErrors } from '../shared/form.ts';
@@ -10,7 +10,7 @@ import { parseIntentForm, type ParsedIntent } from './payment-intent.form.ts';
 import { paginate, type PageRequest } from '../http/paginator.ts';
 import { serializeIntents } from './payment-intent.serializer.ts';
 import {
-  countIntents, distributionAccounts, findIntentWithClock, listIntents, firstWallet, insertIntent, ownWalletByHandle, type IntentRow,
+  countIntents, distributionAccounts, findIntentWithClock, listIntents, insertIntent, ownWalletByHandle, type IntentRow,
 } from './payment-intent.repository.ts';
 import type { StoredTransaction } from './payment-intent.types.ts';
 import { mailUser } from '../mail/outbox.ts';

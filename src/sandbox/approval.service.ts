@@ -1,13 +1,13 @@
 import { randomInt } from 'node:crypto';
 import type { Ctx } from '../context.ts';
-import { checkNewUser, checkPin, insertUser } from '../accounts/accounts.service.ts';
+import { checkNewUser, checkPin, firstWallet, insertUser } from '../accounts/accounts.service.ts';
 import { addTestFunds } from './funds.ts';
 import { randomPin } from './demo.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { FormErrors } from '../shared/form.ts';
 import { randomCode } from '../shared/ids.ts';
 import { appIsActive, changeState, openIntent, refusalOf } from '../payment-intents/intent.machine.ts';
-import { firstWallet, type IntentRow } from '../payment-intents/payment-intent.repository.ts';
+import type { IntentRow } from '../payment-intents/payment-intent.repository.ts';
 import { intentNow } from '../test-mode/test-clock.ts';
 import '../billing/billing.messages.ts';
 import '../checkout/checkout.messages.ts';

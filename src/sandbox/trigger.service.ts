@@ -6,7 +6,7 @@ import { cancelIntent } from '../checkout/checkout.service.ts';
 import type { ApiCaller } from '../oauth/bearer.ts';
 import { executeSale } from '../payment-intents/execute-sale.service.ts';
 import { openIntent } from '../payment-intents/intent.machine.ts';
-import { firstWallet } from '../payment-intents/payment-intent.repository.ts';
+import { firstWallet } from '../accounts/accounts.service.ts';
 import { createIntent } from '../payment-intents/payment-intent.service.ts';
 import { submitBatch, registerItem } from '../payouts/payout.service.ts';
 import { MAGIC } from '../test-mode/magic-values.ts';

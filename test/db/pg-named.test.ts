@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstWallet } from '../../src/payment-intents/payment-intent.repository.ts';
+import { firstWallet } from '../../src/accounts/accounts.service.ts';
 import { createPayer } from '../../src/sandbox/demo.ts';
 import { DIALECT, testEnv, type TestEnv } from '../helpers/env.ts';
 
